@@ -1,0 +1,1 @@
+"""The `mwatch` command line."""

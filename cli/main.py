@@ -1,0 +1,315 @@
+"""`mwatch`: crawl the Mazhilis and deputies' channels into a database.
+
+Exit codes: 0 done, 1 a crawl run did not succeed (see `mwatch status`), 2 bad
+input (the message names it and says how to fix it).
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+mazhilis-watch: collects what Kazakhstan's Mazhilis deputies do (profiles,
+requests, meetings with voters) into a SQL database with provenance.
+
+The database is DATABASE_URL (an SQLAlchemy URL; default an SQLite file in the
+project's data/ folder). Sources' base URLs come from MWATCH_MAZHILIS_URL,
+MWATCH_TELEGRAM_URL, MWATCH_INSTAGRAM_URL, MWATCH_FACEBOOK_URL and
+MWATCH_AMANAT_URL. Try it offline with `mwatch demo`."""
+
+
+def _database_url() -> str:
+    import settings
+
+    return settings.DATABASE_URL
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from storage import db
+
+    url = _database_url()
+    db.upgrade(url, args.revision)
+    print(f"database {db.safe_url(url)} is at revision {args.revision}")
+    return EXIT_OK
+
+
+def cmd_db_downgrade(args: argparse.Namespace) -> int:
+    from storage import db
+
+    url = _database_url()
+    db.downgrade(url, args.revision)
+    print(f"database {db.safe_url(url)} is at revision {args.revision}")
+    return EXIT_OK
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    from storage import db
+
+    url = _database_url()
+    engine = db.make_engine(url)
+    try:
+        current = db.current_revision(engine)
+    finally:
+        engine.dispose()
+    head = db.head_revision(url)
+    state = "up to date" if current == head else f"behind head {head}"
+    print(f"{db.safe_url(url)}: revision {current or 'none'} ({state})")
+    return EXIT_OK
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    from storage import db
+
+    url = _database_url()
+    db.check(url)
+    print(f"models and migrations agree ({db.safe_url(url)} is at head)")
+    return EXIT_OK
+
+
+def _checked_database(url: str) -> None:
+    from storage import db
+
+    engine = db.make_engine(url)
+    try:
+        db.require_current_schema(engine, url)
+    finally:
+        engine.dispose()
+
+
+def _crawl(sources: list[str], overrides: dict[str, str], mode: str) -> list:
+    from cli.crawling import project_settings, resolve_sources, run_crawls
+
+    settings = project_settings(overrides)
+    chosen = resolve_sources(sources, settings)
+    _checked_database(settings["DATABASE_URL"])
+    return run_crawls(chosen, settings, mode=mode)
+
+
+def _print_runs(url: str, run_ids: list[int]) -> None:
+    from cli.status import format_runs, last_runs
+    from storage import db
+
+    engine = db.make_engine(url)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            print(format_runs(last_runs(session, len(run_ids) or 1, ids=run_ids)))
+    finally:
+        engine.dispose()
+
+
+def _exit_code(results: list) -> int:
+    ok = results and all(result.outcome == "success" for result in results)
+    return EXIT_OK if ok else EXIT_RUN_FAILED
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    overrides = {"LOG_LEVEL": args.log_level}
+    if args.log_file:
+        overrides["LOG_FILE"] = args.log_file
+    results = _crawl(args.sources, overrides, mode="nightly")
+    _print_runs(_database_url(), [r.run_id for r in results if r.run_id])
+    return _exit_code(results)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from cli.status import format_runs, last_runs
+    from storage import db
+
+    url = _database_url()
+    _checked_database(url)
+    engine = db.make_engine(url)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            print(format_runs(last_runs(session, args.limit, args.source)))
+    finally:
+        engine.dispose()
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from cli.demo import summary
+    from replica.process import ReplicaProcess
+    from storage import db
+
+    folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="mwatch-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / "demo.sqlite"
+    for stale in folder.glob("demo.sqlite*"):
+        stale.unlink()
+    url = f"sqlite:///{database}"
+    print(f"starting the replica of the sources (faults: {args.faults}) ...")
+    with ReplicaProcess(faults=args.faults) as replica:
+        print(f"replica at {replica.url}; database {database}")
+        db.upgrade(url)
+        overrides = {
+            "DATABASE_URL": url,
+            "MAZHILIS_URL": replica.url,
+            "LOG_LEVEL": args.log_level,
+        }
+        results = _crawl([], overrides, mode="nightly")
+    print()
+    print(summary(url))
+    print()
+    _print_runs(url, [r.run_id for r in results if r.run_id])
+    print(f"\nthe demo database stays at {database}: try")
+    print(f"  DATABASE_URL=sqlite:///{database} mwatch status")
+    return _exit_code(results)
+
+
+def cmd_replica(argv: list[str]) -> int:
+    import replica
+
+    return replica.main(argv)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mwatch",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    db = commands.add_parser(
+        "db",
+        help="create or migrate the database schema",
+        description="Manage the database schema (Alembic migrations) of DATABASE_URL.",
+    )
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = db_commands.add_parser(
+        "upgrade",
+        help="migrate the database to the newest schema (creates it if missing)",
+        description="Apply the migrations up to REVISION (default: head, the "
+        "newest). Safe to run again: an up-to-date database is left as it is.",
+    )
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+    downgrade = db_commands.add_parser(
+        "downgrade",
+        help="migrate the database back to REVISION ('base' drops every table)",
+        description="Undo migrations down to REVISION. 'base' drops every table "
+        "and the data in them.",
+    )
+    downgrade.add_argument("revision")
+    downgrade.set_defaults(handler=cmd_db_downgrade)
+    current = db_commands.add_parser(
+        "current", help="show the database's schema revision"
+    )
+    current.set_defaults(handler=cmd_db_current)
+    check = db_commands.add_parser(
+        "check",
+        help="check that the models and the migrations agree (alembic check)",
+        description="Compare the models with an up-to-date database: fails when a "
+        "model changed without a migration.",
+    )
+    check.set_defaults(handler=cmd_db_check)
+
+    crawl = commands.add_parser(
+        "crawl",
+        help="crawl sources into the database (the nightly job)",
+        description="Crawl the named sources, or every available source when none "
+        "is named, into DATABASE_URL; each source is recorded as a run (see "
+        "`mwatch status`). Exits 1 when a run did not succeed.",
+    )
+    crawl.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="mazhilis-deputies, mazhilis-requests, mazhilis-activities, "
+        "telegram, instagram, facebook or amanat",
+    )
+    _add_logging(crawl)
+    crawl.set_defaults(handler=cmd_crawl)
+
+    status = commands.add_parser(
+        "status",
+        help="show the last crawl runs",
+        description="The last crawl runs: source, mode, start, end, pages, "
+        "records inserted/updated/unchanged, errors and outcome, with the "
+        "problems of each.",
+    )
+    status.add_argument("--limit", type=_positive, default=20, help="runs to show")
+    status.add_argument("--source", help="only this source's runs")
+    status.set_defaults(handler=cmd_status)
+
+    demo = commands.add_parser(
+        "demo",
+        help="crawl the bundled replica into a fresh SQLite file (no internet)",
+        description="Start the local replica of the sources, crawl it into a "
+        "fresh SQLite database and print what was stored.",
+    )
+    demo.add_argument("--dir", help="folder for demo.sqlite (default: a new one)")
+    demo.add_argument(
+        "--faults",
+        default="none",
+        help="the replica's fault profile: none, slow, flaky or chaos",
+    )
+    _add_logging(demo, default="WARNING")
+    demo.set_defaults(handler=cmd_demo)
+
+    commands.add_parser(
+        "replica",
+        help="serve the local replica of the sources (see `mwatch replica --help`)",
+        add_help=False,
+    )
+    return parser
+
+
+def _add_logging(parser: argparse.ArgumentParser, default: str = "INFO") -> None:
+    parser.add_argument(
+        "--log-level",
+        default=default,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help=f"how much the crawler logs (default {default})",
+    )
+    if default == "INFO":
+        parser.add_argument("--log-file", help="log to this file instead of stderr")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["replica"]:
+        return cmd_replica(argv[1:])
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return run_handler(handler, args)
+
+
+def run_handler(handler: Callable[[argparse.Namespace], int], args) -> int:  # noqa: ANN001
+    """Run a command; expected mistakes print one clear line, not a traceback."""
+    from cli.crawling import UsageError
+    from storage.db import DatabaseError
+
+    try:
+        return handler(args)
+    except (UsageError, DatabaseError) as exc:
+        print(f"mwatch: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("mwatch: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("MWATCH_DEBUG"):
+            raise
+        print(
+            f"mwatch: error: {exc.__class__.__name__}: {exc} "
+            "(set MWATCH_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_RUN_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""`mwatch status`: the last crawl runs as a table."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import CrawlRun
+
+COLUMNS = (
+    ("run", 4),
+    ("source", 19),
+    ("mode", 8),
+    ("started (UTC)", 16),
+    ("finished (UTC)", 16),
+    ("pages", 6),
+    ("inserted", 8),
+    ("updated", 7),
+    ("unchanged", 9),
+    ("errors", 6),
+    ("outcome", 8),
+)
+
+
+def _time(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def last_runs(
+    session: Session,
+    limit: int,
+    source: str | None = None,
+    ids: list[int] | None = None,
+) -> list[CrawlRun]:
+    query = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)
+    if source:
+        query = query.where(CrawlRun.source == source)
+    if ids is not None:
+        query = query.where(CrawlRun.id.in_(ids))
+    return list(session.scalars(query))
+
+
+def format_runs(runs: list[CrawlRun]) -> str:
+    """A plain-text table, newest run first, with each problem under its run."""
+    header = "  ".join(title.ljust(width) for title, width in COLUMNS)
+    lines = [header, "-" * len(header)]
+    for run in runs:
+        cells = (
+            run.id,
+            run.source,
+            run.mode,
+            _time(run.started_at),
+            _time(run.finished_at),
+            run.pages,
+            run.items_inserted,
+            run.items_updated,
+            run.items_unchanged,
+            run.errors,
+            run.outcome,
+        )
+        lines.append(
+            "  ".join(
+                str(cell).ljust(width)
+                for cell, (_, width) in zip(cells, COLUMNS, strict=True)
+            ).rstrip()
+        )
+        if run.message:
+            lines.append(f"      {run.message}")
+        report = run.report or {}
+        for page in report.get("failed_pages", [])[:5]:
+            lines.append(f"      failed page: {page['url']}: {page['reason']}")
+        for warning in report.get("warnings", [])[:5]:
+            lines.append(f"      warning: {warning}")
+    if not runs:
+        lines.append("no crawl runs yet: run `mwatch crawl`")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Alembic's migration scripts for the storage models (`mwatch db upgrade`)."""

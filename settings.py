@@ -1,0 +1,80 @@
+"""Settings of mazhilis-watch: the sources' base URLs, the database, and Scrapy's.
+
+Every value that names a host or a file has an environment override, so the same
+code crawls the real sites, the bundled replica or a test server.
+"""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("MWATCH_DATA_DIR", PROJECT_ROOT / "data"))
+
+# The sources' base URLs (../shared/sources/SOURCES.md, "Configuration").
+MAZHILIS_URL = os.environ.get("MWATCH_MAZHILIS_URL", "https://mazhilis.parlam.kz")
+TELEGRAM_URL = os.environ.get("MWATCH_TELEGRAM_URL", "https://t.me")
+INSTAGRAM_URL = os.environ.get("MWATCH_INSTAGRAM_URL", "https://www.instagram.com")
+FACEBOOK_URL = os.environ.get("MWATCH_FACEBOOK_URL", "https://www.facebook.com")
+AMANAT_URL = os.environ.get("MWATCH_AMANAT_URL", "https://amanatpartiyasy.kz")
+
+# An SQLAlchemy URL; an SQLite file in the project's data folder by default.
+DATABASE_URL = os.environ.get(
+    "DATABASE_URL", f"sqlite:///{DATA_DIR / 'mazhilis-watch.sqlite'}"
+)
+
+# The Mazhilis has 98 seats and its list shows the sitting deputies (96 objects
+# when two seats were vacant): a list outside this band is a broken crawl.
+MAZHILIS_DEPUTIES_MIN = int(os.environ.get("MWATCH_MAZHILIS_DEPUTIES_MIN", "80"))
+MAZHILIS_DEPUTIES_MAX = int(os.environ.get("MWATCH_MAZHILIS_DEPUTIES_MAX", "110"))
+
+# Scrapy.
+BOT_NAME = "mazhilis-watch"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+CONTACT = os.environ.get(
+    "MWATCH_CONTACT", "https://github.com/mazhilis-watch/mazhilis-watch"
+)
+USER_AGENT = f"mazhilis-watch/0.1 (civic monitoring crawler; +{CONTACT})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = os.environ.get("MWATCH_LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.RetryAfterMiddleware": 550,
+}
+ITEM_PIPELINES = {
+    "storage.pipeline.StoragePipeline": 300,
+}
+
+# The browser, for pages that only render in one: Debian's Chromium.
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": os.environ.get("MWATCH_CHROMIUM", "/usr/bin/chromium"),
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ],
+}

@@ -1,0 +1,1 @@
+"""Scrapy spiders, one per source and record type (`mwatch crawl NAME`)."""

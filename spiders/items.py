@@ -1,0 +1,116 @@
+"""The records spiders hand to the storage pipeline, as dataclasses.
+
+A record names the raw document it was read from by `DocumentRef` (URL, variant and
+content hash), which the pipeline has stored as a `RawDocument` before.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    url: str
+    variant: str
+    content_hash: str
+
+
+@dataclass
+class RawDocument:
+    """A payload as fetched, stored before the records parsed from it."""
+
+    source: str
+    url: str
+    http_status: int
+    body: bytes
+    fetched_at: datetime
+    content_type: str | None = None
+    variant: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+    @property
+    def ref(self) -> DocumentRef:
+        return DocumentRef(self.url, self.variant, self.content_hash)
+
+
+@dataclass
+class SessionItem:
+    number: int
+    source_id: int | None
+    start_date: date | None
+    end_date: date | None
+
+
+@dataclass
+class ConvocationItem:
+    number: int
+    source_id: int | None
+    start_date: date | None
+    end_date: date | None
+    sessions: list[SessionItem]
+    document: DocumentRef | None = None
+
+
+@dataclass
+class NameForm:
+    """A name as one source wrote it, in one language."""
+
+    lang: str
+    script: str
+    full_name: str
+    last_name: str | None
+    first_name: str | None
+    patronymic: str | None
+    source: str = "mazhilis"
+    document: DocumentRef | None = None
+
+
+@dataclass
+class MandateItem:
+    convocation_number: int
+    deputy_type: str
+    district_number: int | None = None
+    region_kk: str | None = None
+    region_ru: str | None = None
+    party: str | None = None
+    faction_kk: str | None = None
+    faction_ru: str | None = None
+    committee_kk: str | None = None
+    committee_ru: str | None = None
+    committee_role: str | None = None
+    position_kk: str | None = None
+    position_ru: str | None = None
+    party_role: str | None = None
+    dep_group_role: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+@dataclass
+class SocialAccountItem:
+    platform: str
+    handle: str
+    url: str
+    learned_from: str
+
+
+@dataclass
+class DeputyItem:
+    """A deputy of the Mazhilis with the name forms of every language fetched."""
+
+    mazhilis_id: int
+    last_name: str
+    first_name: str
+    patronymic: str | None
+    email: str | None
+    phone: str | None
+    avatar_url: str | None
+    is_active: bool | None
+    names: list[NameForm]
+    mandate: MandateItem | None
+    accounts: list[SocialAccountItem] = field(default_factory=list)
+    document: DocumentRef | None = None

@@ -1,0 +1,1 @@
+"""Storage: the models, database sessions, idempotent upserts and the item pipeline."""

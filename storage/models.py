@@ -1,0 +1,209 @@
+"""The database that mazhilis-watch fills and other tools read.
+
+Each table has a natural key with a unique constraint, so a crawl upserts by what the
+source itself identifies, and a second crawl of the same data changes nothing but
+`last_seen_at`. Records point to the raw source document they were last seen in
+(`source_document_id`): its URL, fetch time, status and the payload itself.
+docs/database.md describes the tables for downstream users.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class Seen:
+    """When a record was first and last seen by a crawl, and in which document."""
+
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    source_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("source_documents.id")
+    )
+
+
+class SourceDocument(Base):
+    """A raw payload as fetched: kept so a fixed parser can re-run without a crawl."""
+
+    __tablename__ = "source_documents"
+    __table_args__ = (UniqueConstraint("url", "variant", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str] = mapped_column(String(2000))
+    # What else selected the payload than its URL: the Accept-Language, say.
+    variant: Mapped[str] = mapped_column(String(40), default="")
+    http_status: Mapped[int]
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    first_fetched_at: Mapped[datetime]
+    fetched_at: Mapped[datetime]
+
+
+class Convocation(Seen, Base):
+    __tablename__ = "convocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    source_id: Mapped[int | None]
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+
+    sessions: Mapped[list["ConvocationSession"]] = relationship(
+        back_populates="convocation"
+    )
+
+
+class ConvocationSession(Seen, Base):
+    """A session of a convocation (сессия), from September to June."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (UniqueConstraint("convocation_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convocation_id: Mapped[int] = mapped_column(ForeignKey("convocations.id"))
+    number: Mapped[int]
+    source_id: Mapped[int | None]
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+
+    convocation: Mapped[Convocation] = relationship(back_populates="sessions")
+
+
+class Deputy(Seen, Base):
+    """A person; the names are the Mazhilis's default (Kazakh) form."""
+
+    __tablename__ = "deputies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mazhilis_id: Mapped[int | None] = mapped_column(unique=True)
+    last_name: Mapped[str] = mapped_column(String(200))
+    first_name: Mapped[str] = mapped_column(String(200))
+    patronymic: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(100))
+    avatar_url: Mapped[str | None] = mapped_column(String(2000))
+    is_active: Mapped[bool | None]
+
+    names: Mapped[list["DeputyName"]] = relationship(back_populates="deputy")
+    mandates: Mapped[list["Mandate"]] = relationship(back_populates="deputy")
+    social_accounts: Mapped[list["SocialAccount"]] = relationship(
+        back_populates="deputy"
+    )
+
+
+class DeputyName(Seen, Base):
+    """One form of a deputy's name as a source wrote it, tagged with its language."""
+
+    __tablename__ = "deputy_names"
+    __table_args__ = (UniqueConstraint("deputy_id", "source", "lang", "full_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("deputies.id"))
+    source: Mapped[str] = mapped_column(String(40))
+    lang: Mapped[str] = mapped_column(String(8))
+    script: Mapped[str] = mapped_column(String(8))
+    full_name: Mapped[str] = mapped_column(String(600))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    patronymic: Mapped[str | None] = mapped_column(String(200))
+
+    deputy: Mapped[Deputy] = relationship(back_populates="names")
+
+
+class Mandate(Seen, Base):
+    """A deputy's seat in one convocation: how elected, where, faction, committee."""
+
+    __tablename__ = "mandates"
+    __table_args__ = (UniqueConstraint("deputy_id", "convocation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("deputies.id"))
+    convocation_id: Mapped[int] = mapped_column(ForeignKey("convocations.id"))
+    # "single_mandate" (deputy_type 1, elected in a district) or "party_list" (2).
+    deputy_type: Mapped[str] = mapped_column(String(20))
+    district_number: Mapped[int | None]
+    region_kk: Mapped[str | None] = mapped_column(String(300))
+    region_ru: Mapped[str | None] = mapped_column(String(300))
+    # The party's name inside the faction's, e.g. "AMANAT"; None for independents.
+    party: Mapped[str | None] = mapped_column(String(200))
+    faction_kk: Mapped[str | None] = mapped_column(String(300))
+    faction_ru: Mapped[str | None] = mapped_column(String(300))
+    committee_kk: Mapped[str | None] = mapped_column(String(300))
+    committee_ru: Mapped[str | None] = mapped_column(String(300))
+    committee_role: Mapped[str | None] = mapped_column(String(100))
+    position_kk: Mapped[str | None] = mapped_column(String(300))
+    position_ru: Mapped[str | None] = mapped_column(String(300))
+    party_role: Mapped[str | None] = mapped_column(String(100))
+    dep_group_role: Mapped[str | None] = mapped_column(String(100))
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+
+    deputy: Mapped[Deputy] = relationship(back_populates="mandates")
+
+
+class SocialAccount(Seen, Base):
+    """A deputy's account on a platform, and where the crawler learned of it."""
+
+    __tablename__ = "social_accounts"
+    __table_args__ = (UniqueConstraint("platform", "handle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"))
+    platform: Mapped[str] = mapped_column(String(20))
+    # Lower-cased, as the platforms treat handles case-insensitively.
+    handle: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(2000))
+    # "mazhilis-api" for the deputies' *_link fields.
+    learned_from: Mapped[str] = mapped_column(String(40))
+
+    deputy: Mapped[Deputy | None] = relationship(back_populates="social_accounts")
+
+
+class CrawlRun(Base):
+    """One run of one source: what it fetched and wrote, and how it ended."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), index=True)
+    mode: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    items_inserted: Mapped[int] = mapped_column(Integer, default=0)
+    items_updated: Mapped[int] = mapped_column(Integer, default=0)
+    items_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    # "running", "success", "partial" (some pages failed) or "failed".
+    outcome: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str | None] = mapped_column(Text)
+    # Counts per table, failed pages and the like, for `mwatch status`.
+    report: Mapped[dict | None] = mapped_column(JSON)

@@ -1,0 +1,118 @@
+"""The item pipeline: every item a spider yields is written here, and the crawl
+is recorded as a run (`crawl_runs`) with what it fetched, wrote and how it ended."""
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from sqlalchemy.exc import SQLAlchemyError
+
+from spiders.base import SourceSpider
+from spiders.items import ConvocationItem, DeputyItem, DocumentRef, RawDocument
+from storage.db import make_engine, make_sessionmaker, require_current_schema
+from storage.models import CrawlRun
+from storage.upsert import Counts
+from storage.writers import Writer
+
+logger = logging.getLogger(__name__)
+# How many failed pages a run's report lists (the count is always whole).
+REPORTED_PAGES = 50
+
+
+def outcome_of(spider: SourceSpider, reason: str, storage_errors: int) -> str:
+    """ "failed" when the source looked broken or the crawl did not finish,
+    "partial" when some pages or records failed, else "success"."""
+    if spider.failure or reason != "finished":
+        return "failed"
+    if spider.failed_pages or storage_errors:
+        return "partial"
+    return "success"
+
+
+class StoragePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.url = crawler.settings["DATABASE_URL"]
+        self.engine = make_engine(self.url)
+        require_current_schema(self.engine, self.url)
+        self.sessions = make_sessionmaker(self.engine)
+        self.counts = Counts()
+        self.storage_errors = 0
+        self.run_id: int | None = None
+        self.document_ids: dict[DocumentRef, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "StoragePipeline":
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    @property
+    def spider(self) -> SourceSpider:
+        return self.crawler.spider  # type: ignore[return-value]
+
+    def open_spider(self) -> None:
+        with self.sessions.begin() as session:
+            run = CrawlRun(
+                source=self.spider.name,
+                mode=self.spider.mode,
+                started_at=datetime.now(UTC),
+                outcome="running",
+            )
+            session.add(run)
+            session.flush()
+            self.run_id = run.id
+        self.crawler.stats.set_value("mwatch/run_id", self.run_id)
+
+    def process_item(self, item: Any) -> Any:
+        """Write one item and what it holds in one transaction."""
+        now = datetime.now(UTC)
+        counts = Counts()
+        learned: list[DocumentRef] = []
+        try:
+            with self.sessions.begin() as session:
+                writer = Writer(session, counts, self.document_ids)
+                learned = writer.learned
+                if isinstance(item, RawDocument):
+                    writer.write_document(item, now)
+                elif isinstance(item, ConvocationItem):
+                    writer.write_convocation(item, now)
+                elif isinstance(item, DeputyItem):
+                    writer.write_deputy(item, now)
+                else:
+                    raise TypeError(f"no writer for {type(item).__name__}")
+        except (SQLAlchemyError, LookupError, TypeError, ValueError) as exc:
+            for ref in learned:
+                self.document_ids.pop(ref, None)
+            self.storage_errors += 1
+            logger.error("could not store %s: %s", type(item).__name__, exc)
+            raise DropItem(f"not stored: {exc}") from exc
+        self.counts.merge(counts)
+        return item
+
+    def spider_closed(self, spider: SourceSpider, reason: str) -> None:
+        stats = self.crawler.stats
+        outcome = outcome_of(spider, reason, self.storage_errors)
+        message = spider.failure or (None if reason == "finished" else reason)
+        with self.sessions.begin() as session:
+            run = session.get(CrawlRun, self.run_id)
+            assert run is not None
+            run.finished_at = datetime.now(UTC)
+            run.pages = stats.get_value("response_received_count", 0)
+            run.items_inserted = self.counts.inserted
+            run.items_updated = self.counts.updated
+            run.items_unchanged = self.counts.unchanged
+            run.errors = len(spider.failed_pages) + self.storage_errors
+            run.outcome = outcome
+            run.message = message
+            run.report = {
+                "close_reason": reason,
+                "tables": self.counts.by_table,
+                "failed_pages": spider.failed_pages[:REPORTED_PAGES],
+                "warnings": spider.warnings,
+            }
+        stats.set_value("mwatch/outcome", outcome)
+        self.engine.dispose()
