@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.reactor import install_reactor
 from twisted.internet.defer import inlineCallbacks
 
 logger = logging.getLogger(__name__)
@@ -70,16 +71,18 @@ def run_crawls(
     sources: list[str], settings: Settings, **spider_args: Any
 ) -> list[CrawlResult]:
     """Crawl each source in turn in this process; stop early on Ctrl-C."""
+    install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
+    from twisted.internet import reactor
+
     process = CrawlerProcess(settings)
+    crawlers = [process.create_crawler(source) for source in sources]
+
     results: list[CrawlResult] = []
 
     @inlineCallbacks
     def crawl_all():  # noqa: ANN202
-        from twisted.internet import reactor
-
         try:
-            for source in sources:
-                crawler = process.create_crawler(source)
+            for source, crawler in zip(sources, crawlers, strict=True):
                 try:
                     yield process.crawl(crawler, **spider_args)
                 except Exception as exc:  # the crawler could not even start
@@ -98,6 +101,6 @@ def run_crawls(
             with contextlib.suppress(Exception):
                 reactor.stop()
 
-    crawl_all()
+    reactor.callWhenRunning(crawl_all)
     process.start(stop_after_crawl=False)
     return results

@@ -33,9 +33,34 @@ def clean_email(value: object) -> str | None:
     return re.sub(r"\s+", "", text) if text else None
 
 
+# The parties of the 8th convocation by every name the sources use, so that the
+# Kazakh «Ақ жол» and the Russian «Ак жол» are one party.
+PARTIES = {
+    "amanat": "AMANAT",
+    "аманат": "AMANAT",
+    "auyl": "Auyl",
+    "ауыл": "Auyl",
+    "ақ жол": "Ak Zhol",
+    "ак жол": "Ak Zhol",
+    "ak zhol": "Ak Zhol",
+    "respublica": "Respublica",
+    "республика": "Respublica",
+    "қазақстан халық партиясы": "People's Party",
+    "народная партия казахстана": "People's Party",
+    "people's party of kazakhstan": "People's Party",
+    "жалпыұлттық социал-демократиялық партия": "OSDP",
+    "общенациональная социал-демократическая партия": "OSDP",
+    "осдп": "OSDP",
+}
+
+
 def party_in(faction: str | None) -> str | None:
-    """The party's name quoted in a faction's («AMANAT» партиясының фракциясы)."""
+    """The party named in «» in a faction's name («AMANAT» партиясының фракциясы),
+    by its short English name when it is a known party."""
     if not faction:
         return None
     match = _GUILLEMETS.search(faction)
-    return match.group(1).strip() if match else None
+    if not match:
+        return None
+    name = " ".join(match.group(1).split())
+    return PARTIES.get(name.lower(), name)

@@ -15,6 +15,7 @@ from spiders.mazhilis_deputies import (
     parse_deputy,
     sitting_convocation,
 )
+from spiders.text import party_in
 
 
 def load(samples: Path, name: str):
@@ -145,6 +146,22 @@ def test_merged_deputy_mandate_has_both_languages_and_the_party(merged):
         "Қарағанды облысы",
         "Карагандинская область",
     )
+
+
+@pytest.mark.parametrize(
+    ("faction", "party"),
+    [
+        ("«Ақ жол» партиясының фракциясы", "Ak Zhol"),
+        ("Фракция партии «Ак жол»", "Ak Zhol"),
+        ("«Қазақстан Халық партиясы» фракциясы", "People's Party"),
+        ("Фракция «Народная партия Казахстана»", "People's Party"),
+        ("Фракция «Общенациональная социал-демократическая партия»", "OSDP"),
+        ("Фракция партии «Новая партия»", "Новая партия"),
+        ("Депутатская группа", None),
+    ],
+)
+def test_party_is_one_name_in_both_languages(faction, party):
+    assert party_in(faction) == party
 
 
 def test_independent_deputy_has_no_party(merged):

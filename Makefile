@@ -1,0 +1,49 @@
+# mazhilis-watch: `make crawl` sets everything up and runs the nightly crawl;
+# `make test` sets everything up and runs the whole test suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+# Debian's packages: the browser for script-rendered pages, a font with Cyrillic
+# for PDFs, and what a bare Debian lacks to make a virtual environment.
+DEBIAN_PACKAGES := chromium fonts-dejavu-core python3-venv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup system crawl demo test services lint
+
+setup: system $(VENV)/.installed
+
+system:
+	@if ! dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1; then \
+		echo "installing Debian packages: $(DEBIAN_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES); \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+crawl: setup
+	$(VENV)/bin/mwatch db upgrade
+	$(VENV)/bin/mwatch crawl
+
+demo: setup
+	$(VENV)/bin/mwatch demo
+
+# The storage tests run on PostgreSQL too: start this machine's cluster if stopped.
+services:
+	@if ! pg_isready -q -h 127.0.0.1 2>/dev/null && command -v pg_ctlcluster >/dev/null; then \
+		echo "starting PostgreSQL"; \
+		$(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	fi
+
+test: setup services
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/python -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

@@ -1,0 +1,3 @@
+from replica.command import main
+
+raise SystemExit(main())

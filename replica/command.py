@@ -1,0 +1,141 @@
+"""The replica's command line: `python -m replica serve|generate`."""
+
+import argparse
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from replica.app import build_app
+from replica.dataset import dump_dataset, generate_dataset, load_dataset
+from replica.faults import PROFILES
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="replica",
+        description="A local replica of the sites mazhilis-watch crawls, served over "
+        "HTTP from a dataset, with injectable faults.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the replica until interrupted",
+        description="Serve the replica. Prints one line, 'replica serving on URL "
+        "(...)', once it listens; stops on SIGINT or SIGTERM.",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        help="port to listen on; 0 picks a free one (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--dataset",
+        type=Path,
+        metavar="FILE",
+        help="dataset JSON written by 'generate' (default: generate seed 8, scale 1 "
+        "in memory)",
+    )
+    serve.add_argument(
+        "--faults",
+        default="none",
+        metavar="PROFILE",
+        help=f"fault profile, one of {', '.join(PROFILES)}: slow delays about a third "
+        "of requests by 0.3-1.5 s, flaky answers some URLs with 503, 429 or 500 at "
+        "most twice each, chaos does both (default: %(default)s)",
+    )
+    serve.set_defaults(run=_serve)
+
+    generate = commands.add_parser(
+        "generate",
+        help="write a dataset file",
+        description="Generate a deterministic dataset and write it as JSON.",
+    )
+    generate.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="file to write"
+    )
+    generate.add_argument(
+        "--seed", type=int, default=8, help="random seed (default: %(default)s)"
+    )
+    generate.add_argument(
+        "--scale",
+        type=_positive,
+        default=1,
+        metavar="K",
+        help="fill the 98 seats K times, for growth benchmarks (default: %(default)s)",
+    )
+    generate.set_defaults(run=_generate)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        if args.dataset is None:
+            dataset = generate_dataset()
+            source = f"generated seed {dataset['seed']}"
+        else:
+            dataset = load_dataset(args.dataset)
+            source = str(args.dataset)
+        app = build_app(dataset, args.faults)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    about = f"dataset: {source}, faults: {args.faults}"
+    try:
+        asyncio.run(_run(app, args.host, args.port, about))
+    except OSError as error:
+        print(
+            f"error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr
+        )
+        return 2
+    return 0
+
+
+async def _run(app: web.Application, host: str, port: int, about: str) -> None:
+    """Serve `app` until SIGINT or SIGTERM."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        bound_port = runner.addresses[0][1]
+        print(f"replica serving on http://{host}:{bound_port} ({about})", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def _generate(args: argparse.Namespace) -> int:
+    dataset = generate_dataset(args.seed, args.scale)
+    try:
+        dump_dataset(dataset, args.out)
+    except OSError as error:
+        print(f"error: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}: {len(dataset['deputies'])} deputies")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the replica's command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    return args.run(args)
