@@ -42,7 +42,7 @@ def last_runs(
 
 def format_runs(runs: list[CrawlRun]) -> str:
     """A plain-text table, newest run first, with each problem under its run."""
-    header = "  ".join(title.ljust(width) for title, width in COLUMNS)
+    header = "  ".join(title.ljust(width) for title, width in COLUMNS).rstrip()
     lines = [header, "-" * len(header)]
     for run in runs:
         cells = (

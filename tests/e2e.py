@@ -1,0 +1,28 @@
+"""Running the real `mwatch` command in a subprocess, as a user or a scheduler does."""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import settings
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def mwatch(*args: str, env: dict[str, str] | None = None, timeout: int = 180) -> Result:
+    environment = dict(os.environ) | {"MWATCH_LOG_LEVEL": "WARNING"} | (env or {})
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=settings.PROJECT_ROOT,
+        timeout=timeout,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)

@@ -1,0 +1,68 @@
+"""The command line: help everywhere, and clear errors for expected mistakes."""
+
+import pytest
+
+from tests.e2e import mwatch
+
+COMMANDS = [
+    [],
+    ["db"],
+    ["db", "upgrade"],
+    ["db", "downgrade"],
+    ["db", "current"],
+    ["db", "check"],
+    ["crawl"],
+    ["status"],
+    ["demo"],
+    ["replica"],
+    ["replica", "serve"],
+    ["replica", "generate"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_explains_itself(command):
+    result = mwatch(*command, "--help")
+    assert result.code == 0, result.stderr
+    assert "usage:" in result.stdout
+    assert len(result.stdout.splitlines()) > 3
+
+
+def test_crawl_help_names_the_sources():
+    assert "mazhilis-deputies" in mwatch("crawl", "--help").stdout
+
+
+def test_unparseable_database_url_is_named(tmp_path):
+    result = mwatch("status", env={"DATABASE_URL": "not a url"})
+    assert result.code == 2
+    assert "DATABASE_URL 'not a url'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_named_without_its_password():
+    url = "postgresql+psycopg://someone:secret@127.0.0.1:1/nowhere"
+    result = mwatch("db", "upgrade", env={"DATABASE_URL": url})
+    assert result.code == 2
+    assert "cannot open the database" in result.stderr
+    assert "secret" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_crawl_before_upgrade_says_what_to_run(sqlite_url):
+    result = mwatch("crawl", env={"DATABASE_URL": sqlite_url})
+    assert result.code == 2
+    assert "run `mwatch db upgrade` first" in result.stderr
+
+
+def test_unknown_source_lists_the_sources(sqlite_url):
+    result = mwatch("crawl", "parliament", env={"DATABASE_URL": sqlite_url})
+    assert result.code == 2
+    assert "unknown source 'parliament'" in result.stderr
+    assert "mazhilis-deputies" in result.stderr
+
+
+def test_status_of_a_new_database(sqlite_url):
+    assert mwatch("db", "upgrade", env={"DATABASE_URL": sqlite_url}).code == 0
+    result = mwatch("status", env={"DATABASE_URL": sqlite_url})
+    assert result.code == 0
+    assert "no crawl runs yet" in result.stdout
