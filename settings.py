@@ -27,6 +27,20 @@ DATABASE_URL = os.environ.get(
 MAZHILIS_DEPUTIES_MIN = int(os.environ.get("MWATCH_MAZHILIS_DEPUTIES_MIN", "80"))
 MAZHILIS_DEPUTIES_MAX = int(os.environ.get("MWATCH_MAZHILIS_DEPUTIES_MAX", "110"))
 
+# Requests per page of the requests API (it serves at most 100).
+MAZHILIS_REQUESTS_PAGE_SIZE = 100
+# Activities per page of a deputy's activities API.
+MAZHILIS_ACTIVITIES_PAGE_SIZE = 100
+# Read activities from the page rendered in a browser instead of the JSON API
+# (which the crawler also falls back to when the API refuses it).
+MAZHILIS_ACTIVITIES_VIA_BROWSER = os.environ.get(
+    "MWATCH_ACTIVITIES_VIA_BROWSER", ""
+).lower() in ("1", "true", "yes")
+# A nightly crawl re-reads records this many days older than its last success.
+NIGHTLY_OVERLAP_DAYS = int(os.environ.get("MWATCH_NIGHTLY_OVERLAP_DAYS", "7"))
+# A PDF larger than this is not downloaded; it is recorded as oversized.
+MAX_PDF_BYTES = int(os.environ.get("MWATCH_MAX_PDF_BYTES", str(20 * 1024 * 1024)))
+
 # Scrapy.
 BOT_NAME = "mazhilis-watch"
 SPIDER_MODULES = ["spiders"]
@@ -48,6 +62,8 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = os.environ.get("MWATCH_LOG_LEVEL", "INFO")
+# Scrapy's own minutely stats line: the progress extension says more, more often.
+LOGSTATS_INTERVAL = 0
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -56,6 +72,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.RetryAfterMiddleware": 550,
 }
+EXTENSIONS = {
+    "spiders.progress.Progress": 500,
+}
+# A one-line progress display when stderr is a terminal (else log lines).
+PROGRESS_ON_TERMINAL = True
 ITEM_PIPELINES = {
     "storage.pipeline.StoragePipeline": 300,
 }

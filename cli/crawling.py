@@ -50,9 +50,23 @@ def available_sources(settings: Settings) -> list[str]:
     return [source for source in SOURCES if source in names]
 
 
-def resolve_sources(requested: list[str], settings: Settings) -> list[str]:
+# The sources whose records are dated, which a backfill can window.
+DATED_SOURCES = ("mazhilis-requests", "mazhilis-activities")
+
+
+def resolve_sources(
+    requested: list[str], settings: Settings, dated_only: bool = False
+) -> list[str]:
     """The sources to crawl, in crawl order; all available ones when none named."""
     available = available_sources(settings)
+    if dated_only:
+        for name in requested:
+            if name in SOURCES and name not in DATED_SOURCES:
+                raise UsageError(
+                    f"{name!r} has no dated records to backfill; "
+                    f"backfill takes {', '.join(DATED_SOURCES)}"
+                )
+        available = [name for name in available if name in DATED_SOURCES]
     for name in requested:
         if name not in SOURCES:
             raise UsageError(

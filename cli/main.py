@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
@@ -81,13 +82,27 @@ def _checked_database(url: str) -> None:
         engine.dispose()
 
 
-def _crawl(sources: list[str], overrides: dict[str, str], mode: str) -> list:
+def _crawl(
+    sources: list[str], overrides: dict[str, str], dated_only: bool = False, **args
+) -> list:
     from cli.crawling import project_settings, resolve_sources, run_crawls
 
     settings = project_settings(overrides)
-    chosen = resolve_sources(sources, settings)
+    chosen = resolve_sources(sources, settings, dated_only)
     _checked_database(settings["DATABASE_URL"])
-    return run_crawls(chosen, settings, mode=mode)
+    return run_crawls(chosen, settings, **args)
+
+
+def _log_overrides(args: argparse.Namespace) -> dict[str, str]:
+    overrides = {"LOG_LEVEL": args.log_level or _default_log_level()}
+    if getattr(args, "log_file", None):
+        overrides["LOG_FILE"] = args.log_file
+    return overrides
+
+
+def _default_log_level() -> str:
+    """Quiet on a terminal, where a progress line shows; plain logs elsewhere."""
+    return "WARNING" if sys.stderr.isatty() else "INFO"
 
 
 def _print_runs(url: str, run_ids: list[int]) -> None:
@@ -108,10 +123,28 @@ def _exit_code(results: list) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    overrides = {"LOG_LEVEL": args.log_level}
-    if args.log_file:
-        overrides["LOG_FILE"] = args.log_file
-    results = _crawl(args.sources, overrides, mode="nightly")
+    results = _crawl(args.sources, _log_overrides(args), mode="nightly")
+    _print_runs(_database_url(), [r.run_id for r in results if r.run_id])
+    return _exit_code(results)
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from cli.crawling import UsageError
+
+    if args.session is not None and args.convocation is None:
+        raise UsageError("--session needs --convocation (e.g. --convocation 8)")
+    if args.since and args.until and args.since > args.until:
+        raise UsageError(f"--since {args.since} is after --until {args.until}")
+    results = _crawl(
+        args.sources,
+        _log_overrides(args),
+        dated_only=True,
+        mode="backfill",
+        convocation=args.convocation,
+        session=args.session,
+        since=args.since,
+        until=args.until,
+    )
     _print_runs(_database_url(), [r.run_id for r in results if r.run_id])
     return _exit_code(results)
 
@@ -146,10 +179,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with ReplicaProcess(faults=args.faults) as replica:
         print(f"replica at {replica.url}; database {database}")
         db.upgrade(url)
-        overrides = {
+        overrides = _log_overrides(args) | {
             "DATABASE_URL": url,
             "MAZHILIS_URL": replica.url,
-            "LOG_LEVEL": args.log_level,
         }
         results = _crawl([], overrides, mode="nightly")
     print()
@@ -226,6 +258,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_logging(crawl)
     crawl.set_defaults(handler=cmd_crawl)
 
+    backfill = commands.add_parser(
+        "backfill",
+        help="crawl everything dated in one session or between two dates",
+        description="Crawl every request and activity dated in the window, "
+        "whatever was stored before (a nightly crawl stops at what it holds). "
+        "Running it again changes nothing. Example: mwatch backfill "
+        "--convocation 8 --session 2",
+    )
+    backfill.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="mazhilis-requests and/or mazhilis-activities (default: both)",
+    )
+    backfill.add_argument(
+        "--convocation", type=_positive, help="the convocation's number, e.g. 8"
+    )
+    backfill.add_argument(
+        "--session", type=_positive, help="the session's number in it, e.g. 2"
+    )
+    backfill.add_argument("--since", type=_day, help="first day, YYYY-MM-DD")
+    backfill.add_argument("--until", type=_day, help="last day, YYYY-MM-DD")
+    _add_logging(backfill)
+    backfill.set_defaults(handler=cmd_backfill)
+
     status = commands.add_parser(
         "status",
         help="show the last crawl runs",
@@ -260,15 +317,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_logging(parser: argparse.ArgumentParser, default: str = "INFO") -> None:
+def _add_logging(parser: argparse.ArgumentParser, default: str | None = None) -> None:
     parser.add_argument(
         "--log-level",
         default=default,
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        help=f"how much the crawler logs (default {default})",
+        help="how much the crawler logs (default: "
+        + (default or "WARNING on a terminal, which shows a progress line, else INFO")
+        + ")",
     )
-    if default == "INFO":
-        parser.add_argument("--log-file", help="log to this file instead of stderr")
+    parser.add_argument("--log-file", help="log to this file instead of stderr")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2023-09-01"
+        ) from None
 
 
 def _positive(text: str) -> int:

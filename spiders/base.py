@@ -1,10 +1,15 @@
 """What every mazhilis-watch spider shares: raw documents, failed pages, verdicts."""
 
+import hashlib
+import json
 import logging
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import scrapy
+from scrapy import Request
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
@@ -12,6 +17,44 @@ from twisted.python.failure import Failure
 from spiders.items import RawDocument
 
 MODES = ("nightly", "backfill")
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from the ISO text sources give ("2023-10-04"), or None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def item_hash(obj: Any) -> str:
+    """SHA-256 of a JSON value in canonical form: equal for equal content."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class Window:
+    """The dates a crawl covers, and the source's ids of a chosen session."""
+
+    since: date | None = None
+    until: date | None = None
+    source_convocation_id: int | None = None
+    source_session_id: int | None = None
+
+    def position(self, day: date | None) -> int:
+        """-1 before the window, 1 after it, 0 inside (an undated record too)."""
+        if day is None:
+            return 0
+        if self.since and day < self.since:
+            return -1
+        if self.until and day > self.until:
+            return 1
+        return 0
 
 
 class SourceSpider(scrapy.Spider):
@@ -22,11 +65,26 @@ class SourceSpider(scrapy.Spider):
     # The site, as recorded with raw documents and provenance: "mazhilis", ...
     site: str
 
-    def __init__(self, *args: Any, mode: str = "nightly", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        mode: str = "nightly",
+        since: date | str | None = None,
+        until: date | str | None = None,
+        convocation: int | str | None = None,
+        session: int | str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if mode not in MODES:
             raise ValueError(f"mode {mode!r}: expected one of {', '.join(MODES)}")
         self.mode = mode
+        self.window = Window(since=parse_date(since), until=parse_date(until))
+        # A convocation's session by their numbers (8, 2), resolved at start.
+        self.convocation = int(convocation) if convocation else None
+        self.session = int(session) if session else None
+        # Figures the run's report keeps, e.g. the count a source publishes.
+        self.report: dict[str, Any] = {}
         # Pages given up on: {"url", "reason"}; they make the run "partial".
         self.failed_pages: list[dict[str, str]] = []
         # Things a person should look at that did not stop the crawl.
@@ -71,3 +129,84 @@ class SourceSpider(scrapy.Spider):
         self.failure = reason
         self.logger.log(logging.ERROR, "run failed: %s", reason)
         raise CloseSpider("source_broken")
+
+
+class MazhilisSpider(SourceSpider):
+    """A spider of the Mazhilis API, whose base URL is `MAZHILIS_URL`."""
+
+    site = "mazhilis"
+
+    @property
+    def base_url(self) -> str:
+        return self.settings["MAZHILIS_URL"].rstrip("/")
+
+    def api(self, path: str) -> str:
+        return f"{self.base_url}/api/core/{path}"
+
+    def nightly_cutoff(self, last_success: datetime | None) -> date | None:
+        """Records older than this and stored unchanged end a nightly crawl's paging;
+        None (no successful run yet) reads everything."""
+        if last_success is None:
+            return None
+        overlap = self.settings.getint("NIGHTLY_OVERLAP_DAYS")
+        return last_success.date() - timedelta(days=overlap)
+
+    def before_cutoff(self, day: date | None) -> bool:
+        cutoff = getattr(self, "cutoff", None)
+        return cutoff is not None and day is not None and day < cutoff
+
+    async def start_window(
+        self, first: Callable[[], Request]
+    ) -> AsyncIterator[Request]:
+        """`first()`, after resolving a chosen session into ids and dates."""
+        if self.convocation is None:
+            yield first()
+            return
+        yield Request(
+            self.api("convocations/"),
+            headers={"Accept": "application/json"},
+            callback=self.parse_window,
+            errback=self.on_error,
+            cb_kwargs={"first": first},
+            dont_filter=True,
+        )
+
+    def parse_window(
+        self, response: Response, first: Callable[[], Request]
+    ) -> Iterator[Request]:
+        """Narrow the window to the chosen convocation's session."""
+        try:
+            convocations = json.loads(response.text)
+            convocation = next(
+                c for c in convocations if int(c["number"]) == self.convocation
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            self.fail(f"{response.url}: no convocations list ({exc})")
+        except StopIteration:
+            self.fail(f"the source has no convocation {self.convocation}")
+        window = self.window
+        window.source_convocation_id = convocation.get("id")
+        if self.session is not None:
+            sessions = {int(s["number"]): s for s in convocation.get("sessions") or []}
+            if self.session not in sessions:
+                known = ", ".join(map(str, sorted(sessions))) or "none"
+                self.fail(
+                    f"convocation {self.convocation} has no session {self.session}"
+                    f" (its sessions: {known})"
+                )
+            chosen = sessions[self.session]
+            window.source_session_id = chosen.get("id")
+            start = parse_date(chosen.get("start_date"))
+            end = parse_date(chosen.get("end_date"))
+        else:
+            start = parse_date(convocation.get("start_date"))
+            end = parse_date(convocation.get("end_date"))
+        if start and (window.since is None or start > window.since):
+            window.since = start
+        if end and (window.until is None or end < window.until):
+            window.until = end
+        self.report["window"] = {
+            "since": window.since.isoformat() if window.since else None,
+            "until": window.until.isoformat() if window.until else None,
+        }
+        yield first()

@@ -114,3 +114,65 @@ class DeputyItem:
     mandate: MandateItem | None
     accounts: list[SocialAccountItem] = field(default_factory=list)
     document: DocumentRef | None = None
+
+
+@dataclass
+class ParticipantItem:
+    """An initiator or a co-signatory, as the request lists them."""
+
+    role: str
+    position: int
+    name_as_given: str
+    source_deputy_id: int | None
+
+
+@dataclass
+class RequestItem:
+    """A deputy request of the Mazhilis API (SOURCES.md §1.3)."""
+
+    mazhilis_id: int
+    number: str | None
+    request_date: date | None
+    title: str
+    addressee: str | None
+    source_convocation_id: int | None
+    source_session_id: int | None
+    document_url: str | None
+    answer_date: date | None
+    answer_document_url: str | None
+    participants: list[ParticipantItem]
+    item_hash: str
+    document: DocumentRef | None = None
+
+
+@dataclass
+class RequestFileItem:
+    """What became of a request's or an answer's PDF."""
+
+    request_mazhilis_id: int
+    kind: str
+    url: str
+    status: str
+    http_status: int | None = None
+    content_hash: str | None = None
+    size: int | None = None
+    pages: int | None = None
+    text: str | None = None
+    detail: str | None = None
+    document: DocumentRef | None = None
+
+
+@dataclass
+class ActivityItem:
+    """A meeting with voters or other reported work (SOURCES.md §1.4)."""
+
+    mazhilis_id: int
+    source_deputy_id: int
+    activity_date: date | None
+    title: str
+    text: str | None
+    place: str | None
+    url: str | None
+    fetched_via: str
+    item_hash: str
+    document: DocumentRef | None = None

@@ -8,14 +8,13 @@ The list is the sitting convocation's, so convocations are fetched first.
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from spiders.base import SourceSpider
+from spiders.base import MazhilisSpider, parse_date
 from spiders.items import (
     ConvocationItem,
     DeputyItem,
@@ -71,10 +70,6 @@ class DeputyRecord:
     unknown_fields: list[str] = field(default_factory=list)
 
 
-def _date(value: Any) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 def _name_of(value: Any) -> str | None:
     """The `name` of a nested {"name": ...} object, which may be null."""
     return clean(value.get("name")) if isinstance(value, dict) else None
@@ -90,8 +85,8 @@ def parse_convocations(payload: Any) -> list[ConvocationItem]:
             SessionItem(
                 number=int(session["number"]),
                 source_id=session.get("id"),
-                start_date=_date(session.get("start_date")),
-                end_date=_date(session.get("end_date")),
+                start_date=parse_date(session.get("start_date")),
+                end_date=parse_date(session.get("end_date")),
             )
             for session in obj.get("sessions") or []
         ]
@@ -99,8 +94,8 @@ def parse_convocations(payload: Any) -> list[ConvocationItem]:
             ConvocationItem(
                 number=int(obj["number"]),
                 source_id=obj.get("id"),
-                start_date=_date(obj.get("start_date")),
-                end_date=_date(obj.get("end_date")),
+                start_date=parse_date(obj.get("start_date")),
+                end_date=parse_date(obj.get("end_date")),
                 sessions=sessions,
             )
         )
@@ -223,12 +218,8 @@ def merge_deputy(
     )
 
 
-class MazhilisDeputiesSpider(SourceSpider):
+class MazhilisDeputiesSpider(MazhilisSpider):
     name = "mazhilis-deputies"
-    site = "mazhilis"
-
-    def api(self, path: str) -> str:
-        return f"{self.settings['MAZHILIS_URL'].rstrip('/')}/api/core/{path}"
 
     def deputies_request(self, lang: str, **cb_kwargs: Any) -> Request:
         return Request(

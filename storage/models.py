@@ -207,3 +207,97 @@ class CrawlRun(Base):
     message: Mapped[str | None] = mapped_column(Text)
     # Counts per table, failed pages and the like, for `mwatch status`.
     report: Mapped[dict | None] = mapped_column(JSON)
+
+
+class DeputyRequest(Seen, Base):
+    """A deputy request (депутатский запрос): a formal question to the government."""
+
+    __tablename__ = "deputy_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mazhilis_id: Mapped[int] = mapped_column(unique=True)
+    number: Mapped[str | None] = mapped_column(String(100))
+    request_date: Mapped[date | None] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(Text)
+    addressee: Mapped[str | None] = mapped_column(Text)
+    convocation_id: Mapped[int | None] = mapped_column(ForeignKey("convocations.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"))
+    # The source's own ids, kept when the convocation or session is not stored.
+    source_convocation_id: Mapped[int | None]
+    source_session_id: Mapped[int | None]
+    document_url: Mapped[str | None] = mapped_column(String(2000))
+    answer_date: Mapped[date | None]
+    answer_document_url: Mapped[str | None] = mapped_column(String(2000))
+    # SHA-256 of the API's item: tells a nightly crawl what changed.
+    item_hash: Mapped[str] = mapped_column(String(64))
+
+    participants: Mapped[list["RequestParticipant"]] = relationship(
+        back_populates="request"
+    )
+    files: Mapped[list["RequestFile"]] = relationship(back_populates="request")
+
+
+class RequestParticipant(Seen, Base):
+    """An initiator or co-signatory of a request, linked to a deputy when possible."""
+
+    __tablename__ = "request_participants"
+    __table_args__ = (UniqueConstraint("request_id", "role", "name_as_given"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("deputy_requests.id"))
+    # "initiator" or "signatory".
+    role: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int]
+    name_as_given: Mapped[str] = mapped_column(String(600))
+    source_deputy_id: Mapped[int | None]
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"), index=True)
+    # "linked" (to a stored deputy by the source's id), "unknown_deputy" (an id no
+    # stored deputy has yet) or "unlinked" (the source gave only a name).
+    link_status: Mapped[str] = mapped_column(String(20))
+
+    request: Mapped[DeputyRequest] = relationship(back_populates="participants")
+
+
+class RequestFile(Seen, Base):
+    """The PDF of a request or of its answer, and its text where it has a layer."""
+
+    __tablename__ = "request_files"
+    __table_args__ = (UniqueConstraint("request_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("deputy_requests.id"))
+    # "request" or "answer".
+    kind: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(String(2000))
+    # "ok", "no_text" (a scan without a text layer), "missing" (404/410),
+    # "broken" (not a readable PDF), "oversized" (over the size limit) or
+    # "failed" (the download failed; tried again on the next crawl).
+    status: Mapped[str] = mapped_column(String(20))
+    http_status: Mapped[int | None]
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None]
+    pages: Mapped[int | None]
+    text: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    request: Mapped[DeputyRequest] = relationship(back_populates="files")
+
+
+class Activity(Seen, Base):
+    """A deputy's reported work: a meeting with voters, a reception of citizens."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mazhilis_id: Mapped[int] = mapped_column(unique=True)
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"), index=True)
+    source_deputy_id: Mapped[int]
+    activity_date: Mapped[date | None] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    # "api" (the JSON endpoint) or "page" (the page rendered in a browser).
+    fetched_via: Mapped[str] = mapped_column(String(10))
+    # SHA-256 of the title, text, place and date: tells a nightly crawl what changed.
+    item_hash: Mapped[str] = mapped_column(String(64))

@@ -11,7 +11,7 @@ from scrapy.exceptions import DropItem
 from sqlalchemy.exc import SQLAlchemyError
 
 from spiders.base import SourceSpider
-from spiders.items import ConvocationItem, DeputyItem, DocumentRef, RawDocument
+from spiders.items import DocumentRef
 from storage.db import make_engine, make_sessionmaker, require_current_schema
 from storage.models import CrawlRun
 from storage.upsert import Counts
@@ -76,14 +76,7 @@ class StoragePipeline:
             with self.sessions.begin() as session:
                 writer = Writer(session, counts, self.document_ids)
                 learned = writer.learned
-                if isinstance(item, RawDocument):
-                    writer.write_document(item, now)
-                elif isinstance(item, ConvocationItem):
-                    writer.write_convocation(item, now)
-                elif isinstance(item, DeputyItem):
-                    writer.write_deputy(item, now)
-                else:
-                    raise TypeError(f"no writer for {type(item).__name__}")
+                writer.write(item, now)
         except (SQLAlchemyError, LookupError, TypeError, ValueError) as exc:
             for ref in learned:
                 self.document_ids.pop(ref, None)
@@ -113,6 +106,7 @@ class StoragePipeline:
                 "tables": self.counts.by_table,
                 "failed_pages": spider.failed_pages[:REPORTED_PAGES],
                 "warnings": spider.warnings,
+                **spider.report,
             }
         stats.set_value("mwatch/outcome", outcome)
         self.engine.dispose()

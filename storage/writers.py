@@ -5,13 +5,25 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spiders.items import ConvocationItem, DeputyItem, DocumentRef, RawDocument
+from spiders.items import (
+    ActivityItem,
+    ConvocationItem,
+    DeputyItem,
+    DocumentRef,
+    RawDocument,
+    RequestFileItem,
+    RequestItem,
+)
 from storage.models import (
+    Activity,
     Convocation,
     ConvocationSession,
     Deputy,
     DeputyName,
+    DeputyRequest,
     Mandate,
+    RequestFile,
+    RequestParticipant,
     SocialAccount,
     SourceDocument,
 )
@@ -201,3 +213,168 @@ class Writer:
             counts=self.counts,
         )
         return deputy_id
+
+    def deputy_ids(self, source_ids: set[int]) -> dict[int, int]:
+        """{Mazhilis id: stored deputy's id} of those stored."""
+        if not source_ids:
+            return {}
+        rows = self.session.execute(
+            select(Deputy.mazhilis_id, Deputy.id).where(
+                Deputy.mazhilis_id.in_(source_ids)
+            )
+        ).tuples()
+        return dict(rows)
+
+    def _id_by_source_id(self, model, source_id: int | None) -> int | None:  # noqa: ANN001
+        if source_id is None:
+            return None
+        return self.session.scalars(
+            select(model.id).where(model.source_id == source_id)
+        ).one_or_none()
+
+    def write_request(self, item: RequestItem, now: datetime) -> int:
+        (request_id,) = upsert(
+            self.session,
+            DeputyRequest,
+            [
+                {
+                    "mazhilis_id": item.mazhilis_id,
+                    "number": item.number,
+                    "request_date": item.request_date,
+                    "title": item.title,
+                    "addressee": item.addressee,
+                    "convocation_id": self._id_by_source_id(
+                        Convocation, item.source_convocation_id
+                    ),
+                    "session_id": self._id_by_source_id(
+                        ConvocationSession, item.source_session_id
+                    ),
+                    "source_convocation_id": item.source_convocation_id,
+                    "source_session_id": item.source_session_id,
+                    "document_url": item.document_url,
+                    "answer_date": item.answer_date,
+                    "answer_document_url": item.answer_document_url,
+                    "item_hash": item.item_hash,
+                    "source_document_id": self.document_id(item.document),
+                }
+            ],
+            key=("mazhilis_id",),
+            now=now,
+            counts=self.counts,
+        ).values()
+        deputies = self.deputy_ids(
+            {p.source_deputy_id for p in item.participants if p.source_deputy_id}
+        )
+        rows = []
+        for participant in item.participants:
+            deputy_id = deputies.get(participant.source_deputy_id)  # type: ignore[arg-type]
+            if deputy_id is not None:
+                status = "linked"
+            elif participant.source_deputy_id is not None:
+                status = "unknown_deputy"
+            else:
+                status = "unlinked"
+            rows.append(
+                {
+                    "request_id": request_id,
+                    "role": participant.role,
+                    "name_as_given": participant.name_as_given,
+                    "position": participant.position,
+                    "source_deputy_id": participant.source_deputy_id,
+                    "deputy_id": deputy_id,
+                    "link_status": status,
+                    "source_document_id": self.document_id(item.document),
+                }
+            )
+        upsert(
+            self.session,
+            RequestParticipant,
+            rows,
+            key=("request_id", "role", "name_as_given"),
+            now=now,
+            counts=self.counts,
+        )
+        return request_id
+
+    def write_request_file(self, item: RequestFileItem, now: datetime) -> int | None:
+        request_id = self.session.scalars(
+            select(DeputyRequest.id).where(
+                DeputyRequest.mazhilis_id == item.request_mazhilis_id
+            )
+        ).one_or_none()
+        if request_id is None:
+            raise LookupError(f"request {item.request_mazhilis_id} is not stored")
+        if item.status == "failed":
+            stored = self.session.scalars(
+                select(RequestFile.status).where(
+                    RequestFile.request_id == request_id, RequestFile.kind == item.kind
+                )
+            ).one_or_none()
+            if stored not in (None, "failed"):
+                # A download that failed now does not erase what an earlier one read.
+                self.counts.add(RequestFile.__tablename__, 0, 0, 1)
+                return None
+        ids = upsert(
+            self.session,
+            RequestFile,
+            [
+                {
+                    "request_id": request_id,
+                    "kind": item.kind,
+                    "url": item.url,
+                    "status": item.status,
+                    "http_status": item.http_status,
+                    "content_hash": item.content_hash,
+                    "size": item.size,
+                    "pages": item.pages,
+                    "text": item.text,
+                    "detail": item.detail,
+                    "source_document_id": self.document_id(item.document),
+                }
+            ],
+            key=("request_id", "kind"),
+            now=now,
+            counts=self.counts,
+        )
+        return ids[(request_id, item.kind)]
+
+    def write_activity(self, item: ActivityItem, now: datetime) -> int:
+        deputy_id = self.deputy_ids({item.source_deputy_id}).get(item.source_deputy_id)
+        (activity_id,) = upsert(
+            self.session,
+            Activity,
+            [
+                {
+                    "mazhilis_id": item.mazhilis_id,
+                    "deputy_id": deputy_id,
+                    "source_deputy_id": item.source_deputy_id,
+                    "activity_date": item.activity_date,
+                    "title": item.title,
+                    "text": item.text,
+                    "place": item.place,
+                    "url": item.url,
+                    "fetched_via": item.fetched_via,
+                    "item_hash": item.item_hash,
+                    "source_document_id": self.document_id(item.document),
+                }
+            ],
+            key=("mazhilis_id",),
+            now=now,
+            counts=self.counts,
+        ).values()
+        return activity_id
+
+    def write(self, item: object, now: datetime) -> None:
+        """Write any item the spiders yield."""
+        writers = {
+            RawDocument: self.write_document,
+            ConvocationItem: self.write_convocation,
+            DeputyItem: self.write_deputy,
+            RequestItem: self.write_request,
+            RequestFileItem: self.write_request_file,
+            ActivityItem: self.write_activity,
+        }
+        writer = writers.get(type(item))
+        if writer is None:
+            raise TypeError(f"no writer for {type(item).__name__}")
+        writer(item, now)  # type: ignore[operator]

@@ -88,7 +88,7 @@ def test_crawl_stores_every_deputy_with_both_name_forms_once(
     )
     assert accounts[0][0] == links
 
-    second = crawl(database_url, replica.url)
+    second = crawl(database_url, replica.url, "mazhilis-deputies")
     assert second.code == 0, second.stderr
     runs = stored(
         database_url,
@@ -113,12 +113,12 @@ def test_a_list_outside_the_sanity_band_fails_and_stores_nothing(
     sqlite_url, replica, dataset, tmp_path
 ):
     db.upgrade(sqlite_url)
-    assert crawl(sqlite_url, replica.url).code == 0
+    assert crawl(sqlite_url, replica.url, "mazhilis-deputies").code == 0
     broken = dict(dataset, deputies=sitting(dataset)[:3])
     path = tmp_path / "three-deputies.json"
     dump_dataset(broken, path)
     with ReplicaProcess(dataset=path) as three:
-        result = crawl(sqlite_url, three.url)
+        result = crawl(sqlite_url, three.url, "mazhilis-deputies")
     assert result.code == 1
     assert "lists 3 deputies, outside the sanity band 80..110" in result.stdout
     [(outcome, message, report)] = stored(
@@ -139,7 +139,7 @@ def test_a_list_outside_the_sanity_band_fails_and_stores_nothing(
 def test_crawl_survives_the_flaky_profile(sqlite_url):
     db.upgrade(sqlite_url)
     with ReplicaProcess(faults="flaky") as flaky:
-        result = crawl(sqlite_url, flaky.url)
+        result = crawl(sqlite_url, flaky.url, "mazhilis-deputies")
         stats = flaky.stats()
     print(f"flaky replica: {stats['requests']} requests, faults {stats['faults']}")
     assert result.code == 0, result.stdout + result.stderr

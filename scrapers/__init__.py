@@ -1,0 +1,1 @@
+"""Playwright-driven crawlers, and the parsers of the pages a browser renders."""

@@ -1,0 +1,63 @@
+"""The deputy's activities page as the browser renders it (SOURCES.md §1.4, [A]:
+`mazhilis/deputy_activities.rendered.html`)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from parsel import Selector
+
+from scrapers.selectors import LayoutError, at_most_one, exactly_one, text_of
+
+
+@dataclass
+class RenderedActivity:
+    id: int
+    date: date | None
+    title: str
+    text: str | None
+    place: str | None
+    url: str | None
+
+
+@dataclass
+class ActivitiesPage:
+    deputy_name: str | None
+    district: str | None
+    activities: list[RenderedActivity]
+    next_url: str | None
+
+
+def _card_date(text: str | None) -> date | None:
+    # Cards give the day as "05.07.2023".
+    return datetime.strptime(text, "%d.%m.%Y").date() if text else None
+
+
+def parse_activity_card(card: Selector) -> RenderedActivity:
+    title = exactly_one(card, "a.activity-card__title")
+    name = text_of(title)
+    if not name:
+        raise LayoutError("an activity card without a title")
+    return RenderedActivity(
+        id=int(card.attrib["data-id"]),
+        date=_card_date(text_of(exactly_one(card, ".activity-card__date"))),
+        title=name,
+        text=text_of(at_most_one(card, ".activity-card__text")),
+        place=text_of(at_most_one(card, ".activity-card__place")),
+        url=title.attrib.get("href"),
+    )
+
+
+def parse_activities_page(html: str) -> ActivitiesPage:
+    """The header, the cards and the next page's link of one rendered page."""
+    page = Selector(text=html)
+    root = exactly_one(page, "app-deputy-activities")
+    header = exactly_one(root, ".deputy-header")
+    following = at_most_one(root, "nav.pager a.pager__next")
+    return ActivitiesPage(
+        deputy_name=text_of(at_most_one(header, ".deputy-header__name")),
+        district=text_of(at_most_one(header, ".deputy-header__region")),
+        activities=[
+            parse_activity_card(card) for card in root.css("div.activity-card")
+        ],
+        next_url=following.attrib.get("href") if following is not None else None,
+    )

@@ -1,0 +1,193 @@
+"""Deputies' meetings with voters and work in the districts (SOURCES.md §1.4).
+
+Each sitting deputy's activities come from the JSON API; when the API refuses the
+crawler (or `MAZHILIS_ACTIVITIES_VIA_BROWSER` is set), from the page rendered in a
+real browser. Paging stops as for requests: at stored, unchanged, older records.
+"""
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from scrapy import Request
+from scrapy.http import Response
+from scrapy_playwright.page import PageMethod
+
+from scrapers.mazhilis_activities_page import LayoutError, parse_activities_page
+from spiders.base import MazhilisSpider, item_hash, parse_date
+from spiders.items import ActivityItem
+from spiders.text import clean
+from storage.models import Activity
+from storage.state import crawl_state
+
+# The API's answers when it wants a browser (a JS challenge) or has no such path.
+REFUSALS = (401, 403, 404)
+
+
+def activity_item(
+    activity_id: int,
+    deputy: int,
+    day: date | None,
+    title: str,
+    text: str | None,
+    place: str | None,
+    url: str | None,
+    fetched_via: str,
+) -> ActivityItem:
+    """An activity; its hash covers what it says, however it was fetched."""
+    content = {
+        "date": day.isoformat() if day else None,
+        "title": title,
+        "text": text,
+        "place": place,
+        "url": url,
+    }
+    return ActivityItem(
+        mazhilis_id=activity_id,
+        source_deputy_id=deputy,
+        activity_date=day,
+        title=title,
+        text=text,
+        place=place,
+        url=url,
+        fetched_via=fetched_via,
+        item_hash=item_hash(content),
+    )
+
+
+def parse_activity(obj: dict[str, Any], deputy: int) -> ActivityItem:
+    """One item of `/api/core/deputies/<id>/activities/`."""
+    title = clean(obj.get("title"))
+    if obj.get("id") is None or not title:
+        raise ValueError(f"activity without an id or a title: {obj.get('id')!r}")
+    return activity_item(
+        int(obj["id"]),
+        deputy,
+        parse_date(obj.get("date")),
+        title,
+        clean(obj.get("text")),
+        clean(obj.get("place")),
+        clean(obj.get("url")),
+        "api",
+    )
+
+
+class MazhilisActivitiesSpider(MazhilisSpider):
+    name = "mazhilis-activities"
+
+    async def start(self) -> Any:
+        self.cutoff, self.known = None, {}
+        self.via_browser = self.settings.getbool("MAZHILIS_ACTIVITIES_VIA_BROWSER")
+        if self.mode == "nightly":
+            last, self.known = crawl_state(
+                self.settings["DATABASE_URL"], self.name, Activity
+            )
+            self.cutoff = self.nightly_cutoff(last)
+        async for request in self.start_window(self.deputies_request):
+            yield request
+
+    def deputies_request(self) -> Request:
+        return Request(
+            self.api("deputies/?ord=last_name"),
+            headers={"Accept": "application/json", "Accept-Language": "ru"},
+            callback=self.parse_deputies,
+            errback=self.on_error,
+        )
+
+    def parse_deputies(self, response: Response) -> Iterator[Request]:
+        """Every sitting deputy's first page of activities."""
+        try:
+            deputies = [int(d["id"]) for d in json.loads(response.text)]
+        except (ValueError, KeyError, TypeError) as exc:
+            self.fail(f"{response.url}: not a list of deputies ({exc})")
+        if not deputies:
+            self.fail(f"{response.url}: no deputies listed")
+        for deputy in deputies:
+            if self.via_browser:
+                yield self.page_request(deputy, 1)
+            else:
+                yield self.api_request(deputy, 0)
+
+    def api_request(self, deputy: int, offset: int) -> Request:
+        limit = self.settings.getint("MAZHILIS_ACTIVITIES_PAGE_SIZE")
+        return Request(
+            self.api(
+                f"deputies/{deputy}/activities/?type=meeting&limit={limit}"
+                f"&offset={offset}"
+            ),
+            headers={"Accept": "application/json", "Accept-Language": "ru"},
+            callback=self.parse_api,
+            errback=self.on_error,
+            cb_kwargs={"deputy": deputy, "offset": offset},
+            meta={"handle_httpstatus_list": list(REFUSALS)},
+        )
+
+    def page_request(self, deputy: int, page: int) -> Request:
+        return Request(
+            f"{self.base_url}/ru/deputies/{deputy}/activities?page={page}",
+            callback=self.parse_page,
+            errback=self.on_error,
+            cb_kwargs={"deputy": deputy, "page": page},
+            meta={
+                "playwright": True,
+                # The page is an empty shell until its script has rendered it.
+                "playwright_page_methods": [
+                    PageMethod("wait_for_selector", "app-deputy-activities .activities")
+                ],
+            },
+        )
+
+    def parse_api(self, response: Response, deputy: int, offset: int) -> Iterator[Any]:
+        """One page of the JSON API, or the switch to the browser if refused."""
+        if response.status in REFUSALS:
+            self.warn(
+                f"the activities API answers HTTP {response.status}: reading the "
+                "rendered pages in a browser instead"
+            )
+            self.via_browser = True
+            yield self.page_request(deputy, 1)
+            return
+        document = self.document(response)
+        yield document
+        try:
+            payload = json.loads(response.text)
+            count, objects = int(payload["count"]), list(payload["result"])
+            items = [parse_activity(obj, deputy) for obj in objects]
+        except (ValueError, KeyError, TypeError) as exc:
+            self.page_failed(response.url, f"not a page of activities: {exc}")
+            return
+        go_on = yield from self.emit(items, document.ref)
+        if go_on and offset + len(items) < count:
+            yield self.api_request(deputy, offset + len(items))
+
+    def parse_page(self, response: Response, deputy: int, page: int) -> Iterator[Any]:
+        """One page as the browser rendered it."""
+        document = self.document(response, variant="rendered")
+        yield document
+        try:
+            rendered = parse_activities_page(response.text)
+        except (LayoutError, ValueError, KeyError) as exc:
+            self.page_failed(response.url, f"activities page layout: {exc}")
+            return
+        items = [
+            activity_item(a.id, deputy, a.date, a.title, a.text, a.place, a.url, "page")
+            for a in rendered.activities
+        ]
+        go_on = yield from self.emit(items, document.ref)
+        if go_on and rendered.next_url:
+            yield self.page_request(deputy, page + 1)
+
+    def emit(self, items: Iterable[ActivityItem], ref: Any) -> Iterator[Any]:
+        """Yield the items in the window; return whether to read the next page."""
+        settled, older, seen = True, False, False
+        for item in items:
+            seen = True
+            item.document = ref
+            position = self.window.position(item.activity_date)
+            older = older or position < 0
+            known = self.known.get(item.mazhilis_id) == item.item_hash
+            settled = settled and known and self.before_cutoff(item.activity_date)
+            if position == 0:
+                yield item
+        return seen and not settled and not older

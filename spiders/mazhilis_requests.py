@@ -1,0 +1,208 @@
+"""Deputy requests of the Mazhilis and their PDFs (SOURCES.md §1.3).
+
+Pages of `/api/core/deputy-requests` run newest first. A nightly crawl stops paging
+at the first page whose requests are all stored unchanged and older than the last
+successful run (less an overlap); a backfill reads every page of its window.
+"""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode, urljoin
+
+from scrapy import Request
+from scrapy.exceptions import DownloadCancelledError
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from spiders.base import MazhilisSpider, item_hash, parse_date
+from spiders.items import ParticipantItem, RequestFileItem, RequestItem
+from spiders.pdf import read_pdf
+from spiders.text import clean
+from storage.models import DeputyRequest
+from storage.state import crawl_state, request_files_to_retry
+
+ROLES = (("initiators", "initiator"), ("signatories", "signatory"))
+MISSING_STATUSES = (404, 410)
+
+
+def parse_participants(item: dict[str, Any]) -> list[ParticipantItem]:
+    """Initiators and co-signatories in the source's order; a name without an id
+    is kept as given."""
+    participants = []
+    for field, role in ROLES:
+        for position, person in enumerate(item.get(field) or []):
+            name = clean(person.get("full_name")) or f"(unnamed {role} {position + 1})"
+            deputy_id = person.get("id")
+            participants.append(
+                ParticipantItem(
+                    role=role,
+                    position=position,
+                    name_as_given=name,
+                    source_deputy_id=int(deputy_id) if deputy_id is not None else None,
+                )
+            )
+    return participants
+
+
+def parse_request(item: dict[str, Any]) -> RequestItem:
+    """One item of the requests API."""
+    answer = item.get("answer") or {}
+    title = clean(item.get("title"))
+    if item.get("id") is None or not title:
+        raise ValueError(f"request without an id or a title: {item.get('id')!r}")
+    return RequestItem(
+        mazhilis_id=int(item["id"]),
+        number=clean(item.get("number")),
+        request_date=parse_date(item.get("request_date")),
+        title=title,
+        addressee=clean(item.get("addressee")),
+        source_convocation_id=item.get("convocation_id"),
+        source_session_id=item.get("session_id"),
+        document_url=clean(item.get("document_url")),
+        answer_date=parse_date(answer.get("answer_date")),
+        answer_document_url=clean(answer.get("document_url")),
+        participants=parse_participants(item),
+        item_hash=item_hash(item),
+    )
+
+
+class MazhilisRequestsSpider(MazhilisSpider):
+    name = "mazhilis-requests"
+    site = "mazhilis"
+
+    def request_page(self, offset: int) -> Request:
+        window = self.window
+        query = {
+            "limit": self.settings.getint("MAZHILIS_REQUESTS_PAGE_SIZE"),
+            "offset": offset,
+            "q": "",
+            "answer": "null",
+            "convocation_id": window.source_convocation_id or "null",
+            "deputy_id": "null",
+            "request_date": "null",
+            "session_id": window.source_session_id or "null",
+        }
+        return Request(
+            self.api(f"deputy-requests?{urlencode(query)}"),
+            headers={"Accept": "application/json"},
+            callback=self.parse_page,
+            errback=self.on_error,
+            cb_kwargs={"offset": offset},
+        )
+
+    async def start(self) -> Any:
+        self.cutoff, self.known = None, {}
+        self.retry_files: set[tuple[int, str]] = set()
+        if self.mode == "nightly":
+            url = self.settings["DATABASE_URL"]
+            last, self.known = crawl_state(url, self.name, DeputyRequest)
+            self.cutoff = self.nightly_cutoff(last)
+            self.retry_files = request_files_to_retry(url)
+        async for request in self.start_window(lambda: self.request_page(0)):
+            yield request
+
+    def parse_page(self, response: Response, offset: int) -> Iterator[Any]:
+        """One page: its requests, their PDFs where new, then the next page."""
+        document = self.document(response)
+        yield document
+        try:
+            payload = json.loads(response.text)
+            count, items = int(payload["count"]), list(payload["result"])
+        except (ValueError, KeyError, TypeError) as exc:
+            self.page_failed(response.url, f"not a page of requests: {exc}")
+            return
+        if offset == 0:
+            self.report["published_count"] = count
+        settled, older = bool(items), False
+        for obj in items:
+            try:
+                request = parse_request(obj)
+            except ValueError as exc:
+                self.page_failed(response.url, str(exc))
+                continue
+            request.document = document.ref
+            position = self.window.position(request.request_date)
+            older = older or position < 0
+            known = self.known.get(request.mazhilis_id) == request.item_hash
+            settled = settled and known and self.before_cutoff(request.request_date)
+            if position != 0:
+                continue
+            yield request
+            yield from self.file_requests(request, fetch_all=not known)
+        following = offset + len(items)
+        if settled:
+            self.logger.info("stopped at offset %s: the rest is stored", offset)
+        elif items and following < count and not older:
+            yield self.request_page(following)
+
+    def file_requests(self, request: RequestItem, fetch_all: bool) -> Iterator[Request]:
+        """The request's and the answer's PDFs: all of a new or changed request's,
+        and those whose download failed before."""
+        for kind, url in (
+            ("request", request.document_url),
+            ("answer", request.answer_document_url),
+        ):
+            retry = (request.mazhilis_id, kind) in self.retry_files
+            if url and (fetch_all or retry or self.mode == "backfill"):
+                yield Request(
+                    urljoin(self.base_url + "/", url),
+                    callback=self.parse_file,
+                    errback=self.on_file_error,
+                    cb_kwargs={"request_id": request.mazhilis_id, "kind": kind},
+                    meta={
+                        "download_maxsize": self.settings.getint("MAX_PDF_BYTES"),
+                        "handle_httpstatus_list": list(MISSING_STATUSES),
+                    },
+                )
+
+    def parse_file(
+        self, response: Response, request_id: int, kind: str
+    ) -> Iterator[Any]:
+        """A PDF: its text where it has a layer; a missing or broken one recorded."""
+        file = RequestFileItem(
+            request_mazhilis_id=request_id,
+            kind=kind,
+            url=response.url,
+            status="missing",
+            http_status=response.status,
+        )
+        if response.status not in MISSING_STATUSES:
+            document = self.document(response)
+            yield document
+            reading = read_pdf(response.body)
+            file.status, file.pages = reading.status, reading.pages
+            file.text, file.detail = reading.text, reading.detail
+            file.content_hash, file.size = document.content_hash, len(response.body)
+            file.document = document.ref
+        if file.status != "ok":
+            self.warn_file(file)
+        yield file
+
+    def on_file_error(self, failure: Failure) -> Iterator[RequestFileItem]:
+        """A PDF that could not be downloaded: too large, or failed for good."""
+        request = failure.request  # type: ignore[attr-defined]
+        response = getattr(failure.value, "response", None)
+        file = RequestFileItem(
+            request_mazhilis_id=request.cb_kwargs["request_id"],
+            kind=request.cb_kwargs["kind"],
+            url=request.url,
+            status="failed",
+            http_status=response.status if response is not None else None,
+            detail=f"{failure.type.__name__}: {failure.getErrorMessage()}",
+        )
+        if failure.check(DownloadCancelledError) and "max size" in file.detail:
+            file.status = "oversized"
+        else:
+            self.page_failed(request.url, file.detail)
+        self.warn_file(file)
+        yield file
+
+    def warn_file(self, file: RequestFileItem) -> None:
+        self.logger.warning(
+            "request %s: %s PDF %s: %s",
+            file.request_mazhilis_id,
+            file.kind,
+            file.url,
+            file.status,
+        )

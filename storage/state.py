@@ -1,0 +1,45 @@
+"""What a crawl reads of the database before it starts: where the last one ended."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from storage.db import make_engine, make_sessionmaker
+from storage.models import Activity, CrawlRun, DeputyRequest, RequestFile
+
+
+def crawl_state(
+    url: str, source: str, model: type[DeputyRequest | Activity]
+) -> tuple[datetime | None, dict[int, str]]:
+    """The start of `source`'s last successful run, and the stored records of
+    `model` as {source id: item hash}."""
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            last = session.scalar(
+                select(CrawlRun.started_at)
+                .where(CrawlRun.source == source, CrawlRun.outcome == "success")
+                .order_by(CrawlRun.started_at.desc())
+                .limit(1)
+            )
+            known = dict(
+                session.execute(select(model.mazhilis_id, model.item_hash)).tuples()
+            )
+    finally:
+        engine.dispose()
+    return last, known
+
+
+def request_files_to_retry(url: str) -> set[tuple[int, str]]:
+    """(request's source id, kind) of the PDFs whose download failed last time."""
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            rows = session.execute(
+                select(DeputyRequest.mazhilis_id, RequestFile.kind)
+                .join(RequestFile.request)
+                .where(RequestFile.status == "failed")
+            ).tuples()
+            return set(rows)
+    finally:
+        engine.dispose()
