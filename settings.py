@@ -87,6 +87,9 @@ DOWNLOAD_HANDLERS = {
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_ABORT_REQUEST = "scrapers.browser.should_abort_request"
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 8
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": os.environ.get("MWATCH_CHROMIUM", "/usr/bin/chromium"),
     "headless": True,

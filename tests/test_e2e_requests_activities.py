@@ -1,0 +1,312 @@
+"""Requests and activities: the real crawler against the running replica, into
+SQLite and PostgreSQL; nightly increments and session backfills."""
+
+import copy
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from replica import ReplicaProcess, dump_dataset, generate_dataset
+from storage import db
+from storage.models import (
+    Activity,
+    CrawlRun,
+    DeputyRequest,
+    RequestFile,
+    RequestParticipant,
+)
+from tests.e2e import mwatch
+
+pytestmark = pytest.mark.e2e
+SOURCES = ("mazhilis-deputies", "mazhilis-requests", "mazhilis-activities")
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return generate_dataset()
+
+
+@pytest.fixture(scope="module")
+def replica():
+    with ReplicaProcess() as running:
+        yield running
+
+
+def env(url, replica_url, **more):
+    return {"DATABASE_URL": url, "MWATCH_MAZHILIS_URL": replica_url} | more
+
+
+def rows(url, query):
+    engine = db.make_engine(url)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            return session.execute(query).tuples().all()
+    finally:
+        engine.dispose()
+
+
+def last_runs(url, count):
+    runs = rows(
+        url,
+        select(
+            CrawlRun.source,
+            CrawlRun.outcome,
+            CrawlRun.items_inserted,
+            CrawlRun.items_updated,
+            CrawlRun.report,
+        )
+        .order_by(CrawlRun.id.desc())
+        .limit(count),
+    )
+    return {
+        source: (outcome, ins, upd, report)
+        for source, outcome, ins, upd, report in runs
+    }
+
+
+def sitting_ids(dataset):
+    return {d["kk"]["id"] for d in dataset["deputies"] if d["kk"]["is_active"]}
+
+
+def expected_participants(requests):
+    return {
+        (r["id"], role, p["id"], p["full_name"].strip())
+        for r in requests
+        for field, role in (("initiators", "initiator"), ("signatories", "signatory"))
+        for p in r[field]
+    }
+
+
+def stored_participants(url):
+    return set(
+        rows(
+            url,
+            select(
+                DeputyRequest.mazhilis_id,
+                RequestParticipant.role,
+                RequestParticipant.source_deputy_id,
+                RequestParticipant.name_as_given,
+            ).join(RequestParticipant.request),
+        )
+    )
+
+
+def expected_activities(dataset, since=None, until=None):
+    sitting = sitting_ids(dataset)
+    return {
+        (a["id"], int(deputy), date.fromisoformat(a["date"]), a["title"])
+        for deputy, items in dataset["activities"].items()
+        if int(deputy) in sitting
+        for a in items
+        if (since is None or a["date"] >= since)
+        and (until is None or a["date"] <= until)
+    }
+
+
+def stored_activities(url):
+    return set(
+        rows(
+            url,
+            select(
+                Activity.mazhilis_id,
+                Activity.source_deputy_id,
+                Activity.activity_date,
+                Activity.title,
+            ),
+        )
+    )
+
+
+def test_crawl_stores_every_request_and_activity_once(database_url, replica, dataset):
+    db.upgrade(database_url)
+    result = mwatch("crawl", *SOURCES, env=env(database_url, replica.url))
+    runs = last_runs(database_url, 3)
+    assert runs["mazhilis-deputies"][0] == "success"
+    assert runs["mazhilis-activities"][0] == "success", runs["mazhilis-activities"]
+    # Missing and broken PDFs are recorded, not errors of the run.
+    assert runs["mazhilis-requests"][0] == "success", runs["mazhilis-requests"]
+    assert result.code == 0, result.stdout + result.stderr
+
+    requests = dataset["requests"]
+    stored = rows(
+        database_url,
+        select(
+            DeputyRequest.mazhilis_id,
+            DeputyRequest.number,
+            DeputyRequest.request_date,
+            DeputyRequest.answer_date,
+        ),
+    )
+    assert len(stored) == len(requests) == len({r[0] for r in stored})
+    assert set(stored) == {
+        (
+            r["id"],
+            r["number"],
+            date.fromisoformat(r["request_date"]),
+            date.fromisoformat(r["answer"]["answer_date"]) if r["answer"] else None,
+        )
+        for r in requests
+    }
+    assert runs["mazhilis-requests"][3]["published_count"] == len(requests)
+    assert stored_participants(database_url) == expected_participants(requests)
+
+    statuses = dict(
+        rows(
+            database_url,
+            select(RequestParticipant.link_status, func.count()).group_by(
+                RequestParticipant.link_status
+            ),
+        )
+    )
+    unlinked = sum(1 for p in expected_participants(requests) if p[2] is None)
+    assert statuses.get("unlinked", 0) == unlinked > 0
+
+    files = {
+        (url, status): text
+        for url, status, text in rows(
+            database_url, select(RequestFile.url, RequestFile.status, RequestFile.text)
+        )
+    }
+    faults = {
+        path: doc["fault"] for path, doc in dataset["documents"].items() if doc["fault"]
+    }
+    by_path = {url.removeprefix(replica.url): status for url, status in files}
+    assert len(by_path) == sum(
+        1 + (r["answer"] is not None) for r in requests if r["document_url"]
+    )
+    for path, fault in faults.items():
+        assert by_path[path] == fault, path
+    ok = [(url, text) for (url, status), text in files.items() if status == "ok"]
+    assert len(ok) == len(by_path) - len(faults)
+    titles = {r["document_url"]: r["title"] for r in requests}
+    for url, text in ok:
+        path = url.removeprefix(replica.url)
+        if path in titles:
+            assert titles[path][:30] in " ".join(text.split()), path
+
+    assert stored_activities(database_url) == expected_activities(dataset)
+
+
+def nightly(url, replica_url):
+    return mwatch(
+        "crawl", "mazhilis-requests", "mazhilis-activities", env=env(url, replica_url)
+    )
+
+
+def test_nightly_increment_fetches_only_what_is_new(sqlite_url, dataset, tmp_path):
+    db.upgrade(sqlite_url)
+    with ReplicaProcess() as before:
+        assert mwatch("crawl", *SOURCES, env=env(sqlite_url, before.url)).code == 0
+        full = before.stats()["requests"]
+        before.reset()
+        assert nightly(sqlite_url, before.url).code == 0
+        unchanged = before.stats()["requests"]
+    deputies = len(sitting_ids(dataset))
+    print(f"full crawl: {full} requests; nightly over unchanged data: {unchanged}")
+    # One page of requests, one page of activities per deputy, the deputies list
+    # and robots.txt: no PDF, no second page.
+    assert unchanged <= deputies + 4
+    assert unchanged < full / 5
+
+    grown = copy.deepcopy(dataset)
+    newest = max(grown["requests"], key=lambda r: (r["request_date"], r["id"]))
+    added = []
+    for offset in (1, 2):
+        request = copy.deepcopy(newest) | {
+            "id": newest["id"] + 1000 + offset,
+            "number": f"ДЗ-8-4-9{offset:02d}",
+            "request_date": "2026-07-01",
+            "title": f"О новом запросе номер {offset}",
+            "document_url": f"/media/requests/{newest['id'] + 1000 + offset}.pdf",
+            "answer": None,
+        }
+        grown["requests"].append(request)
+        grown["documents"][request["document_url"]] = {"fault": None}
+        added.append(request["id"])
+    deputy = str(next(iter(sorted(sitting_ids(dataset)))))
+    activity = {
+        "id": 999001,
+        "date": "2026-07-03",
+        "title": "Встреча с избирателями в новом сезоне",
+        "text": "Депутат встретился с жителями.",
+        "place": "Астана",
+        "url": f"/ru/deputies/{deputy}/activities/999001",
+    }
+    grown["activities"].setdefault(deputy, []).append(activity)
+    path = tmp_path / "grown.json"
+    dump_dataset(grown, path)
+    with ReplicaProcess(dataset=path) as after:
+        result = nightly(sqlite_url, after.url)
+        by_path = after.stats()["by_path"]
+    assert result.code == 0, result.stdout + result.stderr
+    pdfs = sorted(p for p in by_path if p.startswith("/media/"))
+    assert pdfs == sorted(f"/media/requests/{i}.pdf" for i in added)
+    request_pages = [p for p in by_path if p.startswith("/api/core/deputy-requests")]
+    assert len(request_pages) <= 2
+    runs = last_runs(sqlite_url, 2)
+    tables = runs["mazhilis-requests"][3]["tables"]
+    assert tables["deputy_requests"]["inserted"] == 2
+    assert tables["deputy_requests"]["updated"] == 0
+    assert tables["request_files"]["inserted"] == 2
+    activities = runs["mazhilis-activities"][3]["tables"]["activities"]
+    assert (activities["inserted"], activities["updated"]) == (1, 0)
+    stored = {r[0] for r in rows(sqlite_url, select(DeputyRequest.mazhilis_id))}
+    assert set(added) <= stored
+    assert 999001 in {a[0] for a in stored_activities(sqlite_url)}
+
+
+def test_backfill_of_one_session_stores_exactly_that_session(
+    database_url, replica, dataset
+):
+    db.upgrade(database_url)
+    environment = env(database_url, replica.url)
+    assert mwatch("crawl", "mazhilis-deputies", env=environment).code == 0
+    args = ("backfill", "--convocation", "8", "--session", "2")
+    result = mwatch(*args, env=environment)
+    assert result.code == 0, result.stdout + result.stderr
+
+    session = next(
+        s
+        for c in dataset["convocations"]
+        if c["number"] == 8
+        for s in c["sessions"]
+        if s["number"] == 2
+    )
+    in_session = [r for r in dataset["requests"] if r["session_id"] == session["id"]]
+    assert in_session
+    stored = {r[0] for r in rows(database_url, select(DeputyRequest.mazhilis_id))}
+    assert stored == {r["id"] for r in in_session}
+    assert stored_participants(database_url) == expected_participants(in_session)
+    window = expected_activities(dataset, session["start_date"], session["end_date"])
+    assert window
+    assert stored_activities(database_url) == window
+
+    again = mwatch(*args, env=environment)
+    assert again.code == 0
+    runs = last_runs(database_url, 2)
+    assert runs["mazhilis-requests"][1:3] == (0, 0)
+    assert runs["mazhilis-activities"][1:3] == (0, 0)
+
+
+def test_activities_through_the_browser_when_the_api_refuses(
+    sqlite_url, dataset, tmp_path
+):
+    small = copy.deepcopy(dataset)
+    keep = sorted(sitting_ids(dataset))[:6]
+    small["deputies"] = [d for d in small["deputies"] if d["kk"]["id"] in keep]
+    small["activities"] = {
+        k: v for k, v in small["activities"].items() if int(k) in keep
+    }
+    small["activities_api"] = "browser-only"
+    path = tmp_path / "browser-only.json"
+    dump_dataset(small, path)
+    db.upgrade(sqlite_url)
+    with ReplicaProcess(dataset=path) as browser_only:
+        result = mwatch(
+            "crawl", "mazhilis-activities", env=env(sqlite_url, browser_only.url)
+        )
+    assert result.code == 0, result.stdout + result.stderr
+    assert stored_activities(sqlite_url) == expected_activities(small)
+    via = set(rows(sqlite_url, select(Activity.fetched_via).distinct()))
+    assert via == {("page",)}
