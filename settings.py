@@ -52,7 +52,14 @@ USER_AGENT = f"mazhilis-watch/0.1 (civic monitoring crawler; +{CONTACT})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
-AUTOTHROTTLE_ENABLED = True
+# Adapts the delay between requests to the site's latency; off only for a site
+# of one's own, such as the bundled replica.
+AUTOTHROTTLE_ENABLED = os.environ.get("MWATCH_AUTOTHROTTLE", "on").lower() not in (
+    "0",
+    "off",
+    "false",
+    "no",
+)
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0

@@ -4,14 +4,18 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from replica import mazhilis
+from replica import activities, deputy_requests, mazhilis
 from replica.faults import CONTROL_PREFIX, FaultPlan, fault_middleware
 from replica.http import json_response
 from replica.stats import ReplicaStats
 
 STATS = web.AppKey("stats", ReplicaStats)
 # Each source adds its own routes from the dataset.
-SOURCES: tuple[Callable[[web.Application, dict], None], ...] = (mazhilis.add_routes,)
+SOURCES: tuple[Callable[[web.Application, dict], None], ...] = (
+    mazhilis.add_routes,
+    deputy_requests.add_routes,
+    activities.add_routes,
+)
 ROBOTS_TXT = "User-agent: *\nAllow: /\n"
 
 

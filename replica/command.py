@@ -131,7 +131,11 @@ def _generate(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"error: cannot write {args.out}: {error.strerror}", file=sys.stderr)
         return 2
-    print(f"wrote {args.out}: {len(dataset['deputies'])} deputies")
+    activities = sum(map(len, dataset["activities"].values()))
+    print(
+        f"wrote {args.out}: {len(dataset['deputies'])} deputies, "
+        f"{len(dataset['requests'])} requests, {activities} activities"
+    )
     return 0
 
 

@@ -2,9 +2,13 @@
 
 A dataset is one JSON object:
 `{"format": "mazhilis-watch-replica", "version": 1, "seed": int,
-"convocations": [...], "deputies": [{"kk": {...}, "ru": {...}}, ...]}`, where the
-convocations and each language's deputy are exactly what the API serves. Keys this
-version does not know (added for later sources) are ignored.
+"convocations": [...], "deputies": [{"kk": {...}, "ru": {...}}, ...], "requests": [...],
+"documents": {url: {"fault": ...}}, "activities": {deputy id: [...]},
+"activities_api": "open" | "browser-only"}`, where the convocations, each
+language's deputy, the requests and the activities are exactly what the API serves
+(request_data.py and activity_data.py describe the last four). The last four are
+optional (empty, or "open", when absent). Keys this version does not know (added
+for later sources) are ignored.
 """
 
 import copy
@@ -16,11 +20,25 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from replica import names
+from replica.activity_data import generate_activities, validate_activities
+from replica.request_data import (
+    generate_documents,
+    generate_requests,
+    validate_requests,
+)
 from replica.samples import SAMPLE_DEPUTIES
 
 FORMAT = "mazhilis-watch-replica"
 VERSION = 1
 LANGUAGES = ("kk", "ru")
+ACTIVITIES_API_MODES = ("open", "browser-only")
+# The optional keys, each with its type and its value when absent.
+OPTIONAL_KEYS: tuple[tuple[str, type, object], ...] = (
+    ("requests", list, []),
+    ("documents", dict, {}),
+    ("activities", dict, {}),
+    ("activities_api", str, "open"),
+)
 
 # The API's fields of a deputy, in the order the site gives them.
 DEPUTY_FIELDS = (
@@ -104,6 +122,9 @@ REGION_NAMES = {
     for n in range(first, last + 1)
 }
 ASTANA_TZ = timezone(timedelta(hours=5))
+
+
+_KIND_NAMES = {int: "number", list: "list", dict: "JSON object", str: "string"}
 
 
 class DatasetError(ValueError):
@@ -324,10 +345,12 @@ class _Generator:
 
 
 def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
-    """A deterministic dataset: 98 sitting deputies and 2 former ones per scale 1.
+    """A deterministic dataset: 98 sitting deputies and 2 former ones per scale 1,
+    about 540 requests and their documents, and each sitting deputy's activities.
 
     At scale k the seat plan is filled k times (98k sitting deputies), for growth
-    benchmarks; the sample deputies and 61/64 are in the first filling only.
+    benchmarks, and there are k times the requests; the sample deputies, requests
+    and activities and 61/64 are in the first filling only.
     """
     if scale < 1:
         raise ValueError(f"scale must be at least 1, not {scale}")
@@ -373,12 +396,17 @@ def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
                 )
             )
     deputies.sort(key=lambda deputy: deputy["kk"]["id"])
+    requests = generate_requests(rng, deputies, CONVOCATIONS, scale)
     return {
         "format": FORMAT,
         "version": VERSION,
         "seed": seed,
         "convocations": copy.deepcopy(CONVOCATIONS),
         "deputies": deputies,
+        "requests": requests,
+        "documents": generate_documents(rng, requests),
+        "activities": generate_activities(rng, deputies, CONVOCATIONS),
+        "activities_api": "open",
     }
 
 
@@ -423,7 +451,7 @@ def validate_dataset(dataset: object, source: str = "dataset") -> dict:
         if key not in dataset:
             raise fail(f"missing key {key!r}")
         if not isinstance(dataset[key], kind):
-            raise fail(f"{key!r} is not a {'list' if kind is list else 'number'}")
+            raise fail(f"{key!r} is not a {_KIND_NAMES[kind]}")
     for i, convocation in enumerate(dataset["convocations"]):
         _require_fields(convocation, CONVOCATION_FIELDS, f"convocations[{i}]", fail)
     seen: dict[int, int] = {}
@@ -445,6 +473,15 @@ def validate_dataset(dataset: object, source: str = "dataset") -> dict:
                 f"duplicate deputy id {kk['id']} (deputies[{seen[kk['id']]}], {where})"
             )
         seen[kk["id"]] = i
+    for key, kind, default in OPTIONAL_KEYS:
+        dataset.setdefault(key, copy.deepcopy(default))
+        if not isinstance(dataset[key], kind):
+            raise fail(f"{key!r} is not a {_KIND_NAMES[kind]}")
+    if dataset["activities_api"] not in ACTIVITIES_API_MODES:
+        modes = " or ".join(map(repr, ACTIVITIES_API_MODES))
+        raise fail(f"'activities_api' is {dataset['activities_api']!r}, not {modes}")
+    validate_requests(dataset, fail)
+    validate_activities(dataset, fail)
     return dataset
 
 

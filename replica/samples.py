@@ -166,3 +166,79 @@ SAMPLE_DEPUTIES: tuple[dict[str, dict], ...] = (
         },
     },
 )
+
+# The contract's sample requests (deputy_requests.page1.json), verbatim: 5012 is
+# numbered "ДЗ-8-1-112" though it belongs to session 82 (the 2nd).
+SAMPLE_REQUESTS: tuple[dict, ...] = (
+    {
+        "id": 5012,
+        "number": "ДЗ-8-1-112",
+        "request_date": "2023-10-04",
+        "title": "О возврате незаконно выведенных активов и справедливом "
+        "распределении бюджетных средств",
+        "addressee": "Премьер-Министру Республики Казахстан Смаилову А.А.",
+        "initiators": [{"id": 71, "full_name": "Куспан А.Т."}],
+        "signatories": [],
+        "document_url": "/media/requests/5012.pdf",
+        "answer": {
+            "answer_date": "2023-11-03",
+            "document_url": "/media/requests/5012-answer.pdf",
+        },
+        "convocation_id": 8,
+        "session_id": 82,
+    },
+    {
+        "id": 5013,
+        "number": "ДЗ-8-1-113",
+        "request_date": "2023-10-04",
+        "title": "Об очистных сооружениях города Шымкента",
+        "addressee": "Премьер-Министру Республики Казахстан Смаилову А.А.",
+        "initiators": [{"id": 64, "full_name": "Исабеков Д.Д."}],
+        "signatories": [
+            {"id": 56, "full_name": "Калыков А.К."},
+            {"id": 71, "full_name": "Куспан А. Т."},
+        ],
+        "document_url": "/media/requests/5013.pdf",
+        "answer": None,
+        "convocation_id": 8,
+        "session_id": 82,
+    },
+    {
+        "id": 5020,
+        "number": "ДЗ-8-1-120",
+        "request_date": "2023-10-11",
+        "title": "О качестве автомобильных дорог Алматинской области",
+        "addressee": "Министру транспорта Республики Казахстан",
+        "initiators": [{"id": 61, "full_name": "Назаров А."}],
+        "signatories": [],
+        "document_url": "/media/requests/5020.pdf",
+        "answer": None,
+        "convocation_id": 8,
+        "session_id": 82,
+    },
+)
+
+# The contract's sample activities of deputy 71 (deputy_activities.json), verbatim.
+SAMPLE_ACTIVITIES: dict[int, tuple[dict, ...]] = {
+    71: (
+        {
+            "id": 900311,
+            "date": "2023-07-05",
+            "title": "Встреча с жителями Бокейординского района",
+            "text": "Депутат Мажилиса Абзал Куспан провел встречу с жителями "
+            "Бокейординского района. Обсуждены вопросы водоснабжения, ремонта дорог "
+            "и занятости молодежи.",
+            "place": "Западно-Казахстанская область, Бокейординский район, с. Сайхин",
+            "url": "/ru/deputies/71/activities/900311",
+        },
+        {
+            "id": 900298,
+            "date": "2023-06-21",
+            "title": "Прием граждан в Мажилисе",
+            "text": "Абзал Куспан провел прием граждан в здании Мажилиса. Поступило "
+            "14 обращений по земельным вопросам и долговой нагрузке.",
+            "place": "Астана, Мажилис Парламента",
+            "url": "/ru/deputies/71/activities/900298",
+        },
+    ),
+}

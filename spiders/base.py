@@ -124,6 +124,13 @@ class SourceSpider(scrapy.Spider):
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.page_failed(request.url, reason)
 
+    def on_index_error(self, failure: Failure) -> None:
+        """Errback of a page the rest hangs on (a list, the first page): the run
+        fails, as nothing else can be reached."""
+        self.on_error(failure)
+        page = self.failed_pages[-1]
+        self.fail(f"{page['url']} failed ({page['reason']}): nothing to crawl")
+
     def fail(self, reason: str) -> None:
         """Stop the crawl and mark its run failed: the source looks broken."""
         self.failure = reason
@@ -166,7 +173,7 @@ class MazhilisSpider(SourceSpider):
             self.api("convocations/"),
             headers={"Accept": "application/json"},
             callback=self.parse_window,
-            errback=self.on_error,
+            errback=self.on_index_error,
             cb_kwargs={"first": first},
             dont_filter=True,
         )

@@ -92,7 +92,7 @@ class MazhilisActivitiesSpider(MazhilisSpider):
             self.api("deputies/?ord=last_name"),
             headers={"Accept": "application/json", "Accept-Language": "ru"},
             callback=self.parse_deputies,
-            errback=self.on_error,
+            errback=self.on_index_error,
         )
 
     def parse_deputies(self, response: Response) -> Iterator[Request]:

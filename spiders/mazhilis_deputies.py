@@ -237,7 +237,7 @@ class MazhilisDeputiesSpider(MazhilisSpider):
             self.api("convocations/"),
             headers={"Accept": "application/json"},
             callback=self.parse_convocations,
-            errback=self.on_error,
+            errback=self.on_index_error,
         )
 
     def _json(self, response: Response) -> Any:

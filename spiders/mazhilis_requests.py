@@ -87,7 +87,7 @@ class MazhilisRequestsSpider(MazhilisSpider):
             self.api(f"deputy-requests?{urlencode(query)}"),
             headers={"Accept": "application/json"},
             callback=self.parse_page,
-            errback=self.on_error,
+            errback=self.on_index_error if offset == 0 else self.on_error,
             cb_kwargs={"offset": offset},
         )
 

@@ -32,6 +32,24 @@ def outcome_of(spider: SourceSpider, reason: str, storage_errors: int) -> str:
     return "success"
 
 
+class ErrorLog(logging.Handler):
+    """Keeps the first errors logged during a run, for its report."""
+
+    def __init__(self, limit: int = 10) -> None:
+        super().__init__(logging.ERROR)
+        self.limit = limit
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.messages) >= self.limit:
+            return
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            message += f": {error.__class__.__name__}: {error}"
+        self.messages.append(message)
+
+
 class StoragePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -43,6 +61,8 @@ class StoragePipeline:
         self.storage_errors = 0
         self.run_id: int | None = None
         self.document_ids: dict[DocumentRef, int] = {}
+        self.error_log = ErrorLog()
+        logging.getLogger().addHandler(self.error_log)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StoragePipeline":
@@ -89,7 +109,10 @@ class StoragePipeline:
     def spider_closed(self, spider: SourceSpider, reason: str) -> None:
         stats = self.crawler.stats
         outcome = outcome_of(spider, reason, self.storage_errors)
-        message = spider.failure or (None if reason == "finished" else reason)
+        logging.getLogger().removeHandler(self.error_log)
+        message = spider.failure
+        if message is None and reason != "finished":
+            message = "; ".join([reason, *self.error_log.messages[:1]])
         with self.sessions.begin() as session:
             run = session.get(CrawlRun, self.run_id)
             assert run is not None
@@ -106,6 +129,7 @@ class StoragePipeline:
                 "tables": self.counts.by_table,
                 "failed_pages": spider.failed_pages[:REPORTED_PAGES],
                 "warnings": spider.warnings,
+                "errors_logged": self.error_log.messages,
                 **spider.report,
             }
         stats.set_value("mwatch/outcome", outcome)

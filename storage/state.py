@@ -22,9 +22,12 @@ def crawl_state(
                 .order_by(CrawlRun.started_at.desc())
                 .limit(1)
             )
-            known = dict(
-                session.execute(select(model.mazhilis_id, model.item_hash)).tuples()
-            )
+            known = {
+                source_id: hashed
+                for source_id, hashed in session.execute(
+                    select(model.mazhilis_id, model.item_hash)
+                )
+            }
     finally:
         engine.dispose()
     return last, known
@@ -39,7 +42,7 @@ def request_files_to_retry(url: str) -> set[tuple[int, str]]:
                 select(DeputyRequest.mazhilis_id, RequestFile.kind)
                 .join(RequestFile.request)
                 .where(RequestFile.status == "failed")
-            ).tuples()
-            return set(rows)
+            )
+            return {(source_id, kind) for source_id, kind in rows}
     finally:
         engine.dispose()

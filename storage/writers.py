@@ -222,8 +222,8 @@ class Writer:
             select(Deputy.mazhilis_id, Deputy.id).where(
                 Deputy.mazhilis_id.in_(source_ids)
             )
-        ).tuples()
-        return dict(rows)
+        )
+        return {source_id: deputy_id for source_id, deputy_id in rows}
 
     def _id_by_source_id(self, model, source_id: int | None) -> int | None:  # noqa: ANN001
         if source_id is None:

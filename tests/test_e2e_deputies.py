@@ -114,7 +114,9 @@ def test_a_list_outside_the_sanity_band_fails_and_stores_nothing(
 ):
     db.upgrade(sqlite_url)
     assert crawl(sqlite_url, replica.url, "mazhilis-deputies").code == 0
-    broken = dict(dataset, deputies=sitting(dataset)[:3])
+    broken = dict(
+        dataset, deputies=sitting(dataset)[:3], requests=[], documents={}, activities={}
+    )
     path = tmp_path / "three-deputies.json"
     dump_dataset(broken, path)
     with ReplicaProcess(dataset=path) as three:

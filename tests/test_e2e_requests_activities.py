@@ -41,7 +41,7 @@ def rows(url, query):
     engine = db.make_engine(url)
     try:
         with db.make_sessionmaker(engine)() as session:
-            return session.execute(query).tuples().all()
+            return session.execute(query).all()
     finally:
         engine.dispose()
 
@@ -299,6 +299,7 @@ def test_activities_through_the_browser_when_the_api_refuses(
         k: v for k, v in small["activities"].items() if int(k) in keep
     }
     small["activities_api"] = "browser-only"
+    small["requests"], small["documents"] = [], {}
     path = tmp_path / "browser-only.json"
     dump_dataset(small, path)
     db.upgrade(sqlite_url)
