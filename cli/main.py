@@ -142,6 +142,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         mode="backfill",
         convocation=args.convocation,
         session=args.session,
+        deputy=args.deputy,
         since=args.since,
         until=args.until,
     )
@@ -277,6 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backfill.add_argument(
         "--session", type=_positive, help="the session's number in it, e.g. 2"
+    )
+    backfill.add_argument(
+        "--deputy",
+        type=_positive,
+        help="only this deputy's records (the Mazhilis id, as in /ru/deputies/71)",
     )
     backfill.add_argument("--since", type=_day, help="first day, YYYY-MM-DD")
     backfill.add_argument("--until", type=_day, help="last day, YYYY-MM-DD")

@@ -73,6 +73,7 @@ class SourceSpider(scrapy.Spider):
         until: date | str | None = None,
         convocation: int | str | None = None,
         session: int | str | None = None,
+        deputy: int | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -83,6 +84,8 @@ class SourceSpider(scrapy.Spider):
         # A convocation's session by their numbers (8, 2), resolved at start.
         self.convocation = int(convocation) if convocation else None
         self.session = int(session) if session else None
+        # Only this deputy's records (by the source's id), when given.
+        self.deputy = int(deputy) if deputy else None
         # Figures the run's report keeps, e.g. the count a source publishes.
         self.report: dict[str, Any] = {}
         # Pages given up on: {"url", "reason"}; they make the run "partial".

@@ -103,6 +103,9 @@ class MazhilisActivitiesSpider(MazhilisSpider):
             self.fail(f"{response.url}: not a list of deputies ({exc})")
         if not deputies:
             self.fail(f"{response.url}: no deputies listed")
+        if self.deputy is not None:
+            # A former deputy is not listed, but their page still answers.
+            deputies = [self.deputy]
         for deputy in deputies:
             if self.via_browser:
                 yield self.page_request(deputy, 1)

@@ -73,14 +73,17 @@ class MazhilisRequestsSpider(MazhilisSpider):
 
     def request_page(self, offset: int) -> Request:
         window = self.window
+        one_day = (
+            window.since if window.since and window.since == window.until else None
+        )
         query = {
             "limit": self.settings.getint("MAZHILIS_REQUESTS_PAGE_SIZE"),
             "offset": offset,
             "q": "",
             "answer": "null",
             "convocation_id": window.source_convocation_id or "null",
-            "deputy_id": "null",
-            "request_date": "null",
+            "deputy_id": self.deputy or "null",
+            "request_date": one_day.isoformat() if one_day else "null",
             "session_id": window.source_session_id or "null",
         }
         return Request(

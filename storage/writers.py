@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from spiders.items import (
@@ -176,6 +176,7 @@ class Writer:
             now=now,
             counts=self.counts,
         )
+        self.link_records_of(deputy_id, item.mazhilis_id)
         if item.mandate is not None:
             mandate = vars(item.mandate).copy()
             number = mandate.pop("convocation_number")
@@ -213,6 +214,23 @@ class Writer:
             counts=self.counts,
         )
         return deputy_id
+
+    def link_records_of(self, deputy_id: int, mazhilis_id: int) -> None:
+        """Link the participants and activities stored before their deputy was."""
+        for model, table in (
+            (RequestParticipant, "request_participants"),
+            (Activity, "activities"),
+        ):
+            values: dict = {"deputy_id": deputy_id}
+            if model is RequestParticipant:
+                values["link_status"] = "linked"
+            linked = self.session.execute(
+                update(model)
+                .where(model.source_deputy_id == mazhilis_id, model.deputy_id.is_(None))
+                .values(values)
+            ).rowcount
+            if linked:
+                self.counts.add(table, 0, linked, 0)
 
     def deputy_ids(self, source_ids: set[int]) -> dict[int, int]:
         """{Mazhilis id: stored deputy's id} of those stored."""

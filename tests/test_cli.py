@@ -12,6 +12,7 @@ COMMANDS = [
     ["db", "current"],
     ["db", "check"],
     ["crawl"],
+    ["backfill"],
     ["status"],
     ["demo"],
     ["replica"],
@@ -66,3 +67,20 @@ def test_status_of_a_new_database(sqlite_url):
     result = mwatch("status", env={"DATABASE_URL": sqlite_url})
     assert result.code == 0
     assert "no crawl runs yet" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--session", "2"], "--session needs --convocation"),
+        (["--since", "2024-02-01", "--until", "2024-01-01"], "is after --until"),
+        (["--since", "1.2.2024"], "is not a date: write it as YYYY-MM-DD"),
+        (["mazhilis-deputies"], "has no dated records to backfill"),
+        (["--convocation", "0"], "0 is not a positive number"),
+    ],
+)
+def test_backfill_refuses_a_window_that_makes_no_sense(args, message, sqlite_url):
+    result = mwatch("backfill", *args, env={"DATABASE_URL": sqlite_url})
+    assert result.code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

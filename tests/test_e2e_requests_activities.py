@@ -311,3 +311,50 @@ def test_activities_through_the_browser_when_the_api_refuses(
     assert stored_activities(sqlite_url) == expected_activities(small)
     via = set(rows(sqlite_url, select(Activity.fetched_via).distinct()))
     assert via == {("page",)}
+
+
+def test_backfill_between_two_dates_and_for_one_deputy(sqlite_url, replica, dataset):
+    db.upgrade(sqlite_url)
+    environment = env(sqlite_url, replica.url)
+    summer = ("--since", "2024-07-01", "--until", "2024-08-31")
+    result = mwatch("backfill", *summer, "mazhilis-activities", env=environment)
+    assert result.code == 0, result.stdout + result.stderr
+    expected = expected_activities(dataset, "2024-07-01", "2024-08-31")
+    assert expected
+    assert stored_activities(sqlite_url) == expected
+
+    result = mwatch("backfill", "--deputy", "71", "mazhilis-requests", env=environment)
+    assert result.code == 0, result.stdout + result.stderr
+    signed = {
+        r["id"]
+        for r in dataset["requests"]
+        if 71 in {p["id"] for p in r["initiators"] + r["signatories"]}
+    }
+    assert len(signed) > 3
+    stored = {r[0] for r in rows(sqlite_url, select(DeputyRequest.mazhilis_id))}
+    assert stored == signed
+
+
+def test_participants_stored_before_their_deputy_are_linked_later(
+    sqlite_url, replica, dataset
+):
+    db.upgrade(sqlite_url)
+    environment = env(sqlite_url, replica.url)
+    args = ("backfill", "--convocation", "8", "--session", "1", "mazhilis-requests")
+    assert mwatch(*args, env=environment).code == 0
+
+    def statuses():
+        query = select(RequestParticipant.link_status, func.count()).group_by(
+            RequestParticipant.link_status
+        )
+        return dict(rows(sqlite_url, query))
+
+    before = statuses()
+    assert set(before) <= {"unknown_deputy", "unlinked"}
+    assert before["unknown_deputy"] > 0
+    assert mwatch("crawl", "mazhilis-deputies", env=environment).code == 0
+    after = statuses()
+    sitting = sitting_ids(dataset)
+    participants = rows(sqlite_url, select(RequestParticipant.source_deputy_id))
+    assert after["linked"] == sum(1 for (i,) in participants if i in sitting)
+    assert after.get("unlinked", 0) == before.get("unlinked", 0)
