@@ -38,6 +38,17 @@ class RawDocument:
 
 
 @dataclass
+class Page:
+    """What one fetch gives: its raw documents and the records read from them.
+
+    The pipeline writes a page in one transaction: all of it is stored, or none.
+    """
+
+    documents: list[RawDocument]
+    records: list[object] = field(default_factory=list)
+
+
+@dataclass
 class SessionItem:
     number: int
     source_id: int | None

@@ -16,7 +16,7 @@ from scrapy_playwright.page import PageMethod
 
 from scrapers.mazhilis_activities_page import LayoutError, parse_activities_page
 from spiders.base import MazhilisSpider, item_hash, parse_date
-from spiders.items import ActivityItem
+from spiders.items import ActivityItem, DocumentRef, Page
 from spiders.text import clean
 from storage.models import Activity
 from storage.state import crawl_state
@@ -152,38 +152,43 @@ class MazhilisActivitiesSpider(MazhilisSpider):
             yield self.page_request(deputy, 1)
             return
         document = self.document(response)
-        yield document
         try:
             payload = json.loads(response.text)
             count, objects = int(payload["count"]), list(payload["result"])
             items = [parse_activity(obj, deputy) for obj in objects]
         except (ValueError, KeyError, TypeError) as exc:
             self.page_failed(response.url, f"not a page of activities: {exc}")
+            yield Page([document])
             return
-        go_on = yield from self.emit(items, document.ref)
+        kept, go_on = self.in_window(items, document.ref)
+        yield Page([document], kept)
         if go_on and offset + len(items) < count:
             yield self.api_request(deputy, offset + len(items))
 
     def parse_page(self, response: Response, deputy: int, page: int) -> Iterator[Any]:
         """One page as the browser rendered it."""
         document = self.document(response, variant="rendered")
-        yield document
         try:
             rendered = parse_activities_page(response.text)
         except (LayoutError, ValueError, KeyError) as exc:
             self.page_failed(response.url, f"activities page layout: {exc}")
+            yield Page([document])
             return
         items = [
             activity_item(a.id, deputy, a.date, a.title, a.text, a.place, a.url, "page")
             for a in rendered.activities
         ]
-        go_on = yield from self.emit(items, document.ref)
+        kept, go_on = self.in_window(items, document.ref)
+        yield Page([document], kept)
         if go_on and rendered.next_url:
             yield self.page_request(deputy, page + 1)
 
-    def emit(self, items: Iterable[ActivityItem], ref: Any) -> Iterator[Any]:
-        """Yield the items in the window; return whether to read the next page."""
+    def in_window(
+        self, items: Iterable[ActivityItem], ref: DocumentRef
+    ) -> tuple[list[ActivityItem], bool]:
+        """The items in the window, and whether to read the next page."""
         settled, older, seen = True, False, False
+        kept = []
         for item in items:
             seen = True
             item.document = ref
@@ -192,5 +197,5 @@ class MazhilisActivitiesSpider(MazhilisSpider):
             known = self.known.get(item.mazhilis_id) == item.item_hash
             settled = settled and known and self.before_cutoff(item.activity_date)
             if position == 0:
-                yield item
-        return seen and not settled and not older
+                kept.append(item)
+        return kept, seen and not settled and not older

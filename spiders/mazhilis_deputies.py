@@ -21,6 +21,7 @@ from spiders.items import (
     DocumentRef,
     MandateItem,
     NameForm,
+    Page,
     SessionItem,
     SocialAccountItem,
 )
@@ -249,7 +250,6 @@ class MazhilisDeputiesSpider(MazhilisSpider):
     def parse_convocations(self, response: Response) -> Iterator[Any]:
         """Store the convocations, then fetch the sitting one's deputies."""
         document = self.document(response)
-        yield document
         try:
             convocations = parse_convocations(self._json(response))
             sitting = sitting_convocation(convocations)
@@ -257,7 +257,7 @@ class MazhilisDeputiesSpider(MazhilisSpider):
             self.fail(f"{response.url}: {exc}")
         for convocation in convocations:
             convocation.document = document.ref
-            yield convocation
+        yield Page([document], convocations)
         yield self.deputies_request(
             LANGUAGES[0], convocation=sitting.number, records={}, documents={}
         )
@@ -272,7 +272,6 @@ class MazhilisDeputiesSpider(MazhilisSpider):
     ) -> Iterator[Any]:
         """Parse one language's list; after the last, merge and yield deputies."""
         document = self.document(response, variant=lang)
-        yield document
         documents[lang] = document.ref
         payload = self._json(response)
         if not isinstance(payload, list):
@@ -296,6 +295,7 @@ class MazhilisDeputiesSpider(MazhilisSpider):
             records[lang][record.mazhilis_id] = record
         following = LANGUAGES.index(lang) + 1
         if following < len(LANGUAGES):
+            yield Page([document])
             yield self.deputies_request(
                 LANGUAGES[following],
                 convocation=convocation,
@@ -303,24 +303,26 @@ class MazhilisDeputiesSpider(MazhilisSpider):
                 documents=documents,
             )
             return
-        yield from self.merged(records, convocation, documents)
+        yield Page([document], self.merged(records, convocation, documents))
 
-    def on_deputies_error(self, failure: Failure) -> Iterator[DeputyItem]:
+    def on_deputies_error(self, failure: Failure) -> Iterator[Page]:
         """A list that failed: the languages fetched before it are still stored."""
         self.on_error(failure)
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
         if kwargs["records"]:
-            yield from self.merged(
+            merged = self.merged(
                 kwargs["records"], kwargs["convocation"], kwargs["documents"]
             )
+            yield Page([], merged)
 
     def merged(
         self,
         records: dict[str, dict[int, DeputyRecord]],
         convocation: int,
         documents: dict[str, DocumentRef],
-    ) -> Iterator[DeputyItem]:
+    ) -> list[DeputyItem]:
         ids = sorted(set().union(*(set(by_id) for by_id in records.values())))
+        deputies = []
         for mazhilis_id in ids:
             forms = {
                 lang: by_id[mazhilis_id]
@@ -330,4 +332,5 @@ class MazhilisDeputiesSpider(MazhilisSpider):
             for lang in LANGUAGES:
                 if lang not in forms:
                     self.warn(f"deputy {mazhilis_id} is missing from the {lang} list")
-            yield merge_deputy(forms, convocation, documents)
+            deputies.append(merge_deputy(forms, convocation, documents))
+        return deputies

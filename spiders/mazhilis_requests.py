@@ -16,7 +16,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from spiders.base import MazhilisSpider, item_hash, parse_date
-from spiders.items import ParticipantItem, RequestFileItem, RequestItem
+from spiders.items import Page, ParticipantItem, RequestFileItem, RequestItem
 from spiders.pdf import read_pdf
 from spiders.text import clean
 from storage.models import DeputyRequest
@@ -108,16 +108,18 @@ class MazhilisRequestsSpider(MazhilisSpider):
     def parse_page(self, response: Response, offset: int) -> Iterator[Any]:
         """One page: its requests, their PDFs where new, then the next page."""
         document = self.document(response)
-        yield document
         try:
             payload = json.loads(response.text)
             count, items = int(payload["count"]), list(payload["result"])
         except (ValueError, KeyError, TypeError) as exc:
             self.page_failed(response.url, f"not a page of requests: {exc}")
+            yield Page([document])
             return
         if offset == 0:
             self.report["published_count"] = count
         settled, older = bool(items), False
+        records: list[RequestItem] = []
+        files: list[Request] = []
         for obj in items:
             try:
                 request = parse_request(obj)
@@ -131,8 +133,10 @@ class MazhilisRequestsSpider(MazhilisSpider):
             settled = settled and known and self.before_cutoff(request.request_date)
             if position != 0:
                 continue
-            yield request
-            yield from self.file_requests(request, fetch_all=not known)
+            records.append(request)
+            files.extend(self.file_requests(request, fetch_all=not known))
+        yield Page([document], records)
+        yield from files
         following = offset + len(items)
         if settled:
             self.logger.info("stopped at offset %s: the rest is stored", offset)
@@ -170,9 +174,10 @@ class MazhilisRequestsSpider(MazhilisSpider):
             status="missing",
             http_status=response.status,
         )
+        documents = []
         if response.status not in MISSING_STATUSES:
             document = self.document(response)
-            yield document
+            documents.append(document)
             reading = read_pdf(response.body)
             file.status, file.pages = reading.status, reading.pages
             file.text, file.detail = reading.text, reading.detail
@@ -180,9 +185,9 @@ class MazhilisRequestsSpider(MazhilisSpider):
             file.document = document.ref
         if file.status != "ok":
             self.warn_file(file)
-        yield file
+        yield Page(documents, [file])
 
-    def on_file_error(self, failure: Failure) -> Iterator[RequestFileItem]:
+    def on_file_error(self, failure: Failure) -> Iterator[Page]:
         """A PDF that could not be downloaded: too large, or failed for good."""
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
@@ -199,7 +204,7 @@ class MazhilisRequestsSpider(MazhilisSpider):
         else:
             self.page_failed(request.url, file.detail)
         self.warn_file(file)
-        yield file
+        yield Page([], [file])
 
     def warn_file(self, file: RequestFileItem) -> None:
         self.logger.warning(

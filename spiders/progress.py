@@ -9,7 +9,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
-from spiders.items import RawDocument
+from spiders.items import Page, RawDocument
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,9 @@ class Progress:
         self.loop.start(self.interval, now=False)
 
     def scraped(self, item: Any, spider: Spider) -> None:
-        if not isinstance(item, RawDocument):
+        if isinstance(item, Page):
+            self.records += len(item.records)
+        elif not isinstance(item, RawDocument):
             self.records += 1
 
     def show(self, spider: Spider) -> None:

@@ -11,7 +11,7 @@ from scrapy.exceptions import DropItem
 from sqlalchemy.exc import SQLAlchemyError
 
 from spiders.base import SourceSpider
-from spiders.items import DocumentRef
+from spiders.items import DocumentRef, Page
 from storage.db import make_engine, make_sessionmaker, require_current_schema
 from storage.models import CrawlRun
 from storage.upsert import Counts
@@ -88,7 +88,7 @@ class StoragePipeline:
         self.crawler.stats.set_value("mwatch/run_id", self.run_id)
 
     def process_item(self, item: Any) -> Any:
-        """Write one item and what it holds in one transaction."""
+        """Write one item (a page: its documents and records) in one transaction."""
         now = datetime.now(UTC)
         counts = Counts()
         learned: list[DocumentRef] = []
@@ -96,7 +96,11 @@ class StoragePipeline:
             with self.sessions.begin() as session:
                 writer = Writer(session, counts, self.document_ids)
                 learned = writer.learned
-                writer.write(item, now)
+                if isinstance(item, Page):
+                    for record in [*item.documents, *item.records]:
+                        writer.write(record, now)
+                else:
+                    writer.write(item, now)
         except (SQLAlchemyError, LookupError, TypeError, ValueError) as exc:
             for ref in learned:
                 self.document_ids.pop(ref, None)
