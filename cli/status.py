@@ -1,11 +1,13 @@
 """`mwatch status`: the last crawl runs as a table."""
 
+import socket
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun
+from storage.pipeline import process_alive
 
 COLUMNS = (
     ("run", 4),
@@ -40,6 +42,18 @@ def last_runs(
     return list(session.scalars(query))
 
 
+def outcome_of(run: CrawlRun) -> str:
+    """A run "running" on this host whose process is gone was killed."""
+    if (
+        run.outcome == "running"
+        and run.host == socket.gethostname()
+        and run.pid is not None
+        and not process_alive(run.pid)
+    ):
+        return "killed"
+    return run.outcome
+
+
 def format_runs(runs: list[CrawlRun]) -> str:
     """A plain-text table, newest run first, with each problem under its run."""
     header = "  ".join(title.ljust(width) for title, width in COLUMNS).rstrip()
@@ -56,7 +70,7 @@ def format_runs(runs: list[CrawlRun]) -> str:
             run.items_updated,
             run.items_unchanged,
             run.errors,
-            run.outcome,
+            outcome_of(run),
         )
         lines.append(
             "  ".join(

@@ -95,6 +95,12 @@ class SourceSpider(scrapy.Spider):
         # Why the run is broken, when it is: the run is then "failed".
         self.failure: str | None = None
 
+    def complete_scopes(self) -> list[tuple[Any, Any]]:
+        """What a successful run of this spider saw all of, as (model, condition):
+        stored records there that it did not see are gone from the source.
+        None by default: a run that reads part of a source proves nothing."""
+        return []
+
     def document(self, response: Response, variant: str = "") -> RawDocument:
         """The response as a raw document, to yield before what is parsed from it."""
         content_type = response.headers.get("Content-Type")

@@ -13,6 +13,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
+from sqlalchemy import and_, true
 
 from scrapers.mazhilis_activities_page import LayoutError, parse_activities_page
 from spiders.base import MazhilisSpider, item_hash, parse_date
@@ -78,6 +79,7 @@ class MazhilisActivitiesSpider(MazhilisSpider):
 
     async def start(self) -> Any:
         self.cutoff, self.known = None, {}
+        self.crawled: list[int] = []
         self.via_browser = self.settings.getbool("MAZHILIS_ACTIVITIES_VIA_BROWSER")
         if self.mode == "nightly":
             last, self.known = crawl_state(
@@ -86,6 +88,20 @@ class MazhilisActivitiesSpider(MazhilisSpider):
             self.cutoff = self.nightly_cutoff(last)
         async for request in self.start_window(self.deputies_request):
             yield request
+
+    def complete_scopes(self) -> list[tuple[Any, Any]]:
+        """A backfill, or a first crawl, reads every activity of its window."""
+        if self.cutoff is not None:
+            return []
+        window = self.window
+        conditions = []
+        if window.since:
+            conditions.append(Activity.activity_date >= window.since)
+        if window.until:
+            conditions.append(Activity.activity_date <= window.until)
+        # Only the deputies whose pages were read: a former deputy is not listed.
+        conditions.append(Activity.source_deputy_id.in_(self.crawled))
+        return [(Activity, and_(true(), *conditions))]
 
     def deputies_request(self) -> Request:
         return Request(
@@ -106,6 +122,7 @@ class MazhilisActivitiesSpider(MazhilisSpider):
         if self.deputy is not None:
             # A former deputy is not listed, but their page still answers.
             deputies = [self.deputy]
+        self.crawled = deputies
         for deputy in deputies:
             if self.via_browser:
                 yield self.page_request(deputy, 1)

@@ -12,6 +12,7 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response
+from sqlalchemy import select, true
 from twisted.python.failure import Failure
 
 from spiders.base import MazhilisSpider, parse_date
@@ -27,6 +28,14 @@ from spiders.items import (
 )
 from spiders.social import parse_social_link
 from spiders.text import clean, clean_email, party_in, script_of
+from storage.models import (
+    Convocation,
+    ConvocationSession,
+    Deputy,
+    DeputyName,
+    Mandate,
+    SocialAccount,
+)
 
 LANGUAGES = ("kk", "ru")
 DEPUTY_TYPES = {1: "single_mandate", 2: "party_list"}
@@ -221,6 +230,26 @@ def merge_deputy(
 
 class MazhilisDeputiesSpider(MazhilisSpider):
     name = "mazhilis-deputies"
+    sitting: int | None = None
+
+    def complete_scopes(self) -> list[tuple[Any, Any]]:
+        """The lists are whole: a deputy, a name form, an account or a mandate of
+        the sitting convocation no longer listed is gone."""
+        scopes: list[tuple[Any, Any]] = [
+            (Convocation, true()),
+            (ConvocationSession, true()),
+            (Deputy, Deputy.mazhilis_id.is_not(None)),
+            (DeputyName, DeputyName.source == "mazhilis"),
+            (SocialAccount, SocialAccount.learned_from == LEARNED_FROM),
+        ]
+        if self.sitting is not None:
+            convocation = select(Convocation.id).where(
+                Convocation.number == self.sitting
+            )
+            scopes.append(
+                (Mandate, Mandate.convocation_id == convocation.scalar_subquery())
+            )
+        return scopes
 
     def deputies_request(self, lang: str, **cb_kwargs: Any) -> Request:
         return Request(
@@ -257,6 +286,7 @@ class MazhilisDeputiesSpider(MazhilisSpider):
             self.fail(f"{response.url}: {exc}")
         for convocation in convocations:
             convocation.document = document.ref
+        self.sitting = sitting.number
         yield Page([document], convocations)
         yield self.deputies_request(
             LANGUAGES[0], convocation=sitting.number, records={}, documents={}

@@ -13,14 +13,15 @@ from urllib.parse import urlencode, urljoin
 from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
+from sqlalchemy import and_, select, true
 from twisted.python.failure import Failure
 
 from spiders.base import MazhilisSpider, item_hash, parse_date
 from spiders.items import Page, ParticipantItem, RequestFileItem, RequestItem
 from spiders.pdf import read_pdf
 from spiders.text import clean
-from storage.models import DeputyRequest
-from storage.state import crawl_state, request_files_to_retry
+from storage.models import DeputyRequest, RequestParticipant
+from storage.state import crawl_state, request_files_stored
 
 ROLES = (("initiators", "initiator"), ("signatories", "signatory"))
 MISSING_STATUSES = (404, 410)
@@ -96,14 +97,41 @@ class MazhilisRequestsSpider(MazhilisSpider):
 
     async def start(self) -> Any:
         self.cutoff, self.known = None, {}
-        self.retry_files: set[tuple[int, str]] = set()
+        self.files_stored: set[tuple[int, str]] = set()
         if self.mode == "nightly":
             url = self.settings["DATABASE_URL"]
             last, self.known = crawl_state(url, self.name, DeputyRequest)
             self.cutoff = self.nightly_cutoff(last)
-            self.retry_files = request_files_to_retry(url)
+            self.files_stored = request_files_stored(url)
         async for request in self.start_window(lambda: self.request_page(0)):
             yield request
+
+    def complete_scopes(self) -> list[tuple[Any, Any]]:
+        """A backfill, or a first crawl, reads every request of its window: those
+        stored there and not seen are gone, and so are the participants no longer
+        listed on a request that was seen."""
+        if self.cutoff is not None or self.deputy is not None:
+            return []
+        window = self.window
+        conditions = []
+        if window.since:
+            conditions.append(DeputyRequest.request_date >= window.since)
+        if window.until:
+            conditions.append(DeputyRequest.request_date <= window.until)
+        if window.source_session_id:
+            conditions.append(
+                DeputyRequest.source_session_id == window.source_session_id
+            )
+        requests = and_(true(), *conditions)
+        return [
+            (DeputyRequest, requests),
+            (
+                RequestParticipant,
+                RequestParticipant.request_id.in_(
+                    select(DeputyRequest.id).where(requests)
+                ),
+            ),
+        ]
 
     def parse_page(self, response: Response, offset: int) -> Iterator[Any]:
         """One page: its requests, their PDFs where new, then the next page."""
@@ -144,14 +172,14 @@ class MazhilisRequestsSpider(MazhilisSpider):
             yield self.request_page(following)
 
     def file_requests(self, request: RequestItem, fetch_all: bool) -> Iterator[Request]:
-        """The request's and the answer's PDFs: all of a new or changed request's,
-        and those whose download failed before."""
+        """The request's and the answer's PDFs: all of a new or changed request's
+        (and all in a backfill), and those not stored (never fetched, or failed)."""
         for kind, url in (
             ("request", request.document_url),
             ("answer", request.answer_document_url),
         ):
-            retry = (request.mazhilis_id, kind) in self.retry_files
-            if url and (fetch_all or retry or self.mode == "backfill"):
+            missing = (request.mazhilis_id, kind) not in self.files_stored
+            if url and (fetch_all or missing or self.mode == "backfill"):
                 yield Request(
                     urljoin(self.base_url + "/", url),
                     callback=self.parse_file,

@@ -38,10 +38,15 @@ class Base(DeclarativeBase):
 
 
 class Seen:
-    """When a record was first and last seen by a crawl, and in which document."""
+    """When a record was first and last seen by a crawl, and in which document.
+
+    A record that a complete crawl of its source no longer finds is never deleted:
+    `no_longer_seen_at` says since when it is gone (null while it is there).
+    """
 
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    no_longer_seen_at: Mapped[datetime | None]
     source_document_id: Mapped[int | None] = mapped_column(
         ForeignKey("source_documents.id")
     )
@@ -207,6 +212,10 @@ class CrawlRun(Base):
     message: Mapped[str | None] = mapped_column(Text)
     # Counts per table, failed pages and the like, for `mwatch status`.
     report: Mapped[dict | None] = mapped_column(JSON)
+    # The process that ran it: a run still "running" whose process is gone was
+    # killed, and `mwatch status` says so.
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None]
 
 
 class DeputyRequest(Seen, Base):

@@ -2,12 +2,15 @@
 is recorded as a run (`crawl_runs`) with what it fetched, wrote and how it ended."""
 
 import logging
+import os
+import socket
 from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from spiders.base import SourceSpider
@@ -76,11 +79,14 @@ class StoragePipeline:
 
     def open_spider(self) -> None:
         with self.sessions.begin() as session:
+            mark_killed_runs(session)
             run = CrawlRun(
                 source=self.spider.name,
                 mode=self.spider.mode,
                 started_at=datetime.now(UTC),
                 outcome="running",
+                host=socket.gethostname(),
+                pid=os.getpid(),
             )
             session.add(run)
             session.flush()
@@ -120,6 +126,9 @@ class StoragePipeline:
         with self.sessions.begin() as session:
             run = session.get(CrawlRun, self.run_id)
             assert run is not None
+            gone = {}
+            if outcome == "success":
+                gone = mark_gone(session, spider.complete_scopes(), run.started_at)
             run.finished_at = datetime.now(UTC)
             run.pages = stats.get_value("response_received_count", 0)
             run.items_inserted = self.counts.inserted
@@ -134,7 +143,51 @@ class StoragePipeline:
                 "failed_pages": spider.failed_pages[:REPORTED_PAGES],
                 "warnings": spider.warnings,
                 "errors_logged": self.error_log.messages,
+                "no_longer_seen": gone,
                 **spider.report,
             }
         stats.set_value("mwatch/outcome", outcome)
         self.engine.dispose()
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def mark_killed_runs(session) -> None:  # noqa: ANN001
+    """Runs of this host still "running" whose process is gone were killed."""
+    host = socket.gethostname()
+    for run in session.scalars(
+        select(CrawlRun).where(CrawlRun.outcome == "running", CrawlRun.host == host)
+    ):
+        if run.pid is not None and not process_alive(run.pid):
+            run.outcome = "killed"
+            run.message = (
+                f"process {run.pid} ended before the run finished (killed?); "
+                "a new crawl takes up where the last successful run left off"
+            )
+
+
+def mark_gone(session, scopes, started_at: datetime) -> dict[str, int]:  # noqa: ANN001
+    """Mark the records a complete crawl should have seen and did not as gone."""
+    gone = {}
+    for model, condition in scopes:
+        count = session.execute(
+            update(model)
+            .where(
+                condition,
+                model.last_seen_at < started_at,
+                model.no_longer_seen_at.is_(None),
+            )
+            .values(no_longer_seen_at=datetime.now(UTC))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if count:
+            gone[model.__tablename__] = gone.get(model.__tablename__, 0) + count
+    return gone

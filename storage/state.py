@@ -33,15 +33,16 @@ def crawl_state(
     return last, known
 
 
-def request_files_to_retry(url: str) -> set[tuple[int, str]]:
-    """(request's source id, kind) of the PDFs whose download failed last time."""
+def request_files_stored(url: str) -> set[tuple[int, str]]:
+    """(request's source id, kind) of the PDFs stored, but those whose download
+    failed: a crawl fetches the others (never fetched, or killed before)."""
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine)() as session:
             rows = session.execute(
                 select(DeputyRequest.mazhilis_id, RequestFile.kind)
                 .join(RequestFile.request)
-                .where(RequestFile.status == "failed")
+                .where(RequestFile.status != "failed")
             )
             return {(source_id, kind) for source_id, kind in rows}
     finally:

@@ -92,8 +92,10 @@ def upsert(
     """
     table: Table = model.__table__  # type: ignore[assignment]
     batch: dict[tuple, dict[str, Any]] = {}
+    # A record written is a record seen: one that was gone is back.
+    back = {"no_longer_seen_at": None} if "no_longer_seen_at" in table.c else {}
     for row in rows:
-        batch[tuple(row[name] for name in key)] = row
+        batch[tuple(row[name] for name in key)] = row | back
     if not batch:
         return {}
     first_column, last_column = seen
