@@ -41,6 +41,19 @@ NIGHTLY_OVERLAP_DAYS = int(os.environ.get("MWATCH_NIGHTLY_OVERLAP_DAYS", "7"))
 # A PDF larger than this is not downloaded; it is recorded as oversized.
 MAX_PDF_BYTES = int(os.environ.get("MWATCH_MAX_PDF_BYTES", str(20 * 1024 * 1024)))
 
+# A page type whose records lack fields the contract promises, in more than this
+# share of them, fails the run (those records are not stored).
+MAX_MISSING_RATE = float(os.environ.get("MWATCH_MAX_MISSING_RATE", "0.1"))
+
+# Alerts: a source listing this much fewer records than at its last successful
+# run, or silent this many times longer than its longest gap so far (and at
+# least SILENCE_MIN_DAYS), makes `mwatch crawl` exit 1.
+MAX_COUNT_DROP = float(os.environ.get("MWATCH_MAX_COUNT_DROP", "0.3"))
+SILENCE_FACTOR = float(os.environ.get("MWATCH_SILENCE_FACTOR", "1.5"))
+SILENCE_MIN_DAYS = int(os.environ.get("MWATCH_SILENCE_MIN_DAYS", "14"))
+# The day silence is measured to: today, unless replaying a dataset of the past.
+TODAY = os.environ.get("MWATCH_TODAY", "")
+
 # Scrapy.
 BOT_NAME = "mazhilis-watch"
 SPIDER_MODULES = ["spiders"]

@@ -34,6 +34,7 @@ class CrawlResult:
     source: str
     outcome: str
     run_id: int | None
+    alerts: int = 0
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -107,6 +108,7 @@ def run_crawls(
                         source,
                         stats.get_value("mwatch/outcome", "failed"),
                         stats.get_value("mwatch/run_id"),
+                        stats.get_value("mwatch/alerts", 0),
                     )
                 )
                 if stats.get_value("finish_reason") == "shutdown":

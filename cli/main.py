@@ -118,7 +118,8 @@ def _print_runs(url: str, run_ids: list[int]) -> None:
 
 
 def _exit_code(results: list) -> int:
-    ok = results and all(result.outcome == "success" for result in results)
+    """0 when every run succeeded and raised no alert (count drop, silence)."""
+    ok = results and all(r.outcome == "success" and not r.alerts for r in results)
     return EXIT_OK if ok else EXIT_RUN_FAILED
 
 
@@ -167,7 +168,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from cli.demo import summary
-    from replica.process import ReplicaProcess
+    from replica import ReplicaProcess, generate_dataset, present_day
     from storage import db
 
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="mwatch-"))
@@ -183,6 +184,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         overrides = _log_overrides(args) | {
             "DATABASE_URL": url,
             "MAZHILIS_URL": replica.url,
+            # The replica's data stands for its own present, not today.
+            "TODAY": present_day(generate_dataset()).isoformat(),
         }
         results = _crawl([], overrides, mode="nightly")
     print()

@@ -83,6 +83,8 @@ def format_runs(runs: list[CrawlRun]) -> str:
         report = run.report or {}
         for page in report.get("failed_pages", [])[:5]:
             lines.append(f"      failed page: {page['url']}: {page['reason']}")
+        for alert in report.get("alerts", []):
+            lines.append(f"      ALERT: {alert}")
         for warning in report.get("warnings", [])[:5]:
             lines.append(f"      warning: {warning}")
     if not runs:

@@ -7,6 +7,7 @@ from replica.dataset import (
     dump_dataset,
     generate_dataset,
     load_dataset,
+    present_day,
     validate_dataset,
 )
 from replica.process import ReplicaProcess
@@ -19,5 +20,6 @@ __all__ = [
     "generate_dataset",
     "load_dataset",
     "main",
+    "present_day",
     "validate_dataset",
 ]

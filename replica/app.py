@@ -1,10 +1,15 @@
-"""Assembles the replica: every source's routes, the fault middleware, controls."""
+"""Assembles the replica: every source's routes, the fault middleware, controls.
+
+The Mazhilis is served at the root, the other sites under their prefixes
+(/telegram, /instagram, /facebook) as sub-applications, which the fault
+middleware and the stats cover too.
+"""
 
 from collections.abc import Callable
 
 from aiohttp import web
 
-from replica import activities, deputy_requests, mazhilis
+from replica import activities, deputy_requests, facebook, instagram, mazhilis, telegram
 from replica.faults import CONTROL_PREFIX, FaultPlan, fault_middleware
 from replica.http import json_response
 from replica.stats import ReplicaStats
@@ -15,6 +20,9 @@ SOURCES: tuple[Callable[[web.Application, dict], None], ...] = (
     mazhilis.add_routes,
     deputy_requests.add_routes,
     activities.add_routes,
+    telegram.add_routes,
+    instagram.add_routes,
+    facebook.add_routes,
 )
 ROBOTS_TXT = "User-agent: *\nAllow: /\n"
 

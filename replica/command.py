@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PROFILE",
         help=f"fault profile, one of {', '.join(PROFILES)}: slow delays about a third "
         "of requests by 0.3-1.5 s, flaky answers some URLs with 503, 429 or 500 at "
-        "most twice each, chaos does both (default: %(default)s)",
+        "most twice each, chaos does both; renamed-fields and empty-lists change "
+        "the JSON's layout for good (default: %(default)s)",
     )
     serve.set_defaults(run=_serve)
 
@@ -132,9 +133,15 @@ def _generate(args: argparse.Namespace) -> int:
         print(f"error: cannot write {args.out}: {error.strerror}", file=sys.stderr)
         return 2
     activities = sum(map(len, dataset["activities"].values()))
+    posts = sum(
+        len(account["posts"])
+        for site in ("telegram", "instagram", "facebook")
+        for account in dataset[site].values()
+    )
     print(
         f"wrote {args.out}: {len(dataset['deputies'])} deputies, "
-        f"{len(dataset['requests'])} requests, {activities} activities"
+        f"{len(dataset['requests'])} requests, {activities} activities, "
+        f"{posts} social posts"
     )
     return 0
 

@@ -4,11 +4,13 @@ A dataset is one JSON object:
 `{"format": "mazhilis-watch-replica", "version": 1, "seed": int,
 "convocations": [...], "deputies": [{"kk": {...}, "ru": {...}}, ...], "requests": [...],
 "documents": {url: {"fault": ...}}, "activities": {deputy id: [...]},
-"activities_api": "open" | "browser-only"}`, where the convocations, each
-language's deputy, the requests and the activities are exactly what the API serves
-(request_data.py and activity_data.py describe the last four). The last four are
-optional (empty, or "open", when absent). Keys this version does not know (added
-for later sources) are ignored.
+"activities_api": "open" | "browser-only", "telegram": {...}, "instagram": {...},
+"facebook": {...}, "logins": {...}}`, where the convocations, each language's
+deputy, the requests and the activities are exactly what the API serves
+(request_data.py and activity_data.py describe them) and the last four are the
+deputies' social accounts and the replica's logins (post_data.py). All keys after
+"deputies" are optional (empty, or "open", when absent). Keys this version does not
+know (added for later sources) are ignored.
 """
 
 import copy
@@ -16,11 +18,12 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from replica import names
 from replica.activity_data import generate_activities, validate_activities
+from replica.post_data import generate_posts, validate_posts
 from replica.request_data import (
     generate_documents,
     generate_requests,
@@ -38,6 +41,10 @@ OPTIONAL_KEYS: tuple[tuple[str, type, object], ...] = (
     ("documents", dict, {}),
     ("activities", dict, {}),
     ("activities_api", str, "open"),
+    ("telegram", dict, {}),
+    ("instagram", dict, {}),
+    ("facebook", dict, {}),
+    ("logins", dict, {}),
 )
 
 # The API's fields of a deputy, in the order the site gives them.
@@ -346,7 +353,8 @@ class _Generator:
 
 def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
     """A deterministic dataset: 98 sitting deputies and 2 former ones per scale 1,
-    about 540 requests and their documents, and each sitting deputy's activities.
+    about 540 requests and their documents, each sitting deputy's activities, and
+    a year of posts of every deputy with a Telegram, Instagram or Facebook account.
 
     At scale k the seat plan is filled k times (98k sitting deputies), for growth
     benchmarks, and there are k times the requests; the sample deputies, requests
@@ -397,6 +405,8 @@ def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
             )
     deputies.sort(key=lambda deputy: deputy["kk"]["id"])
     requests = generate_requests(rng, deputies, CONVOCATIONS, scale)
+    documents = generate_documents(rng, requests)
+    activities = generate_activities(rng, deputies, CONVOCATIONS)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -404,10 +414,26 @@ def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
         "convocations": copy.deepcopy(CONVOCATIONS),
         "deputies": deputies,
         "requests": requests,
-        "documents": generate_documents(rng, requests),
-        "activities": generate_activities(rng, deputies, CONVOCATIONS),
+        "documents": documents,
+        "activities": activities,
         "activities_api": "open",
+        **generate_posts(seed, deputies, activities),
     }
+
+
+def present_day(dataset: dict) -> date:
+    """The day the dataset stands for: the day after its newest dated record.
+
+    A crawl replaying the dataset measures silence to this day (MWATCH_TODAY),
+    not to the calendar's: the data of a past year is not a silent source.
+    """
+    days = [date.fromisoformat(r["request_date"]) for r in dataset.get("requests", [])]
+    days += [
+        date.fromisoformat(a["date"])
+        for items in dataset.get("activities", {}).values()
+        for a in items
+    ]
+    return max(days) + timedelta(days=1) if days else date.today()
 
 
 def dump_dataset(dataset: dict, path: str | Path) -> None:
@@ -482,6 +508,7 @@ def validate_dataset(dataset: object, source: str = "dataset") -> dict:
         raise fail(f"'activities_api' is {dataset['activities_api']!r}, not {modes}")
     validate_requests(dataset, fail)
     validate_activities(dataset, fail)
+    validate_posts(dataset, fail)
     return dataset
 
 

@@ -11,6 +11,9 @@ before, since start or the last /__replica__/reset), so tests can predict it:
   500 on attempt 0; otherwise none. A URL thus fails at most twice, so a crawler
   that tries three times gets every page.
 - chaos: slow and flaky together (the delay comes first, then any error).
+- renamed-fields, empty-lists: not passing faults but a changed layout, on every
+  JSON answer: list items' keys renamed (title -> name, last_name -> surname,
+  date -> day), or every list empty (and its count 0). A crawler must notice.
 
 fraction(*parts) is the first 8 bytes of SHA-256 over the parts joined by "|", as an
 integer, divided by 2**64. /robots.txt and /__replica__/ are never faulted.
@@ -18,6 +21,7 @@ integer, divided by 2**64. /robots.txt and /__replica__/ are never faulted.
 
 import asyncio
 import hashlib
+import json
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -26,13 +30,17 @@ from aiohttp.typedefs import Handler, Middleware
 from replica.http import json_response
 from replica.stats import ReplicaStats
 
-# Which faults each profile injects: (delays, errors).
+# Which faults each profile injects: (delays, errors, layout change).
 PROFILES = {
-    "none": (False, False),
-    "slow": (True, False),
-    "flaky": (False, True),
-    "chaos": (True, True),
+    "none": (False, False, None),
+    "slow": (True, False, None),
+    "flaky": (False, True, None),
+    "chaos": (True, True, None),
+    "renamed-fields": (False, False, "renamed-fields"),
+    "empty-lists": (False, False, "empty-lists"),
 }
+# The renames of "renamed-fields": what a site's new API version might do.
+RENAMES = {"title": "name", "last_name": "surname", "date": "day"}
 CONTROL_PREFIX = "/__replica__/"
 UNFAULTED_PATHS = frozenset({"/robots.txt"})
 DELAYED_SHARE = 1 / 3
@@ -70,7 +78,7 @@ class FaultPlan:
             valid = ", ".join(PROFILES)
             raise ValueError(f"unknown fault profile {profile!r} (valid: {valid})")
         self.seed = seed
-        self.delays, self.errors = PROFILES[profile]
+        self.delays, self.errors, self.layout = PROFILES[profile]
 
     def decide(self, path_qs: str, attempt: int) -> Fault:
         """The fault for the `attempt`-th request (from 0) of `path_qs`."""
@@ -101,6 +109,42 @@ def _error_response(status: int) -> web.Response:
     return web.Response(status=status, text=body, content_type="text/html")
 
 
+def _renamed(value: object) -> object:
+    if isinstance(value, list):
+        return [
+            {RENAMES.get(k, k): v for k, v in item.items()}
+            if isinstance(item, dict)
+            else item
+            for item in value
+        ]
+    if isinstance(value, dict):
+        return {k: _renamed(v) if k == "result" else v for k, v in value.items()}
+    return value
+
+
+def _emptied(value: object) -> object:
+    if isinstance(value, list):
+        return []
+    if isinstance(value, dict) and "result" in value:
+        return value | {"result": [], "count": 0}
+    return value
+
+
+def changed_layout(layout: str, response: web.StreamResponse) -> web.StreamResponse:
+    """The JSON answer as a site whose layout changed would give it."""
+    if not isinstance(response, web.Response) or response.content_type != (
+        "application/json"
+    ):
+        return response
+    payload = json.loads(response.body)
+    changed = _renamed(payload) if layout == "renamed-fields" else _emptied(payload)
+    answer = json_response(changed, status=response.status)
+    for header in ("Content-Language", "Vary"):
+        if header in response.headers:
+            answer.headers[header] = response.headers[header]
+    return answer
+
+
 def fault_middleware(plan: FaultPlan, stats: ReplicaStats) -> Middleware:
     """Counts each request outside /__replica__/ and applies the plan's fault."""
 
@@ -118,6 +162,10 @@ def fault_middleware(plan: FaultPlan, stats: ReplicaStats) -> Middleware:
         if fault.status is not None:
             stats.faults[str(fault.status)] += 1
             return _error_response(fault.status)
-        return await handler(request)
+        response = await handler(request)
+        if plan.layout:
+            stats.faults[plan.layout] += 1
+            return changed_layout(plan.layout, response)
+        return response
 
     return middleware

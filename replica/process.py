@@ -14,6 +14,8 @@ from types import TracebackType
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SERVING_LINE = re.compile(r"^replica serving on (http://\S+) ")
+# The sites served under a prefix of their own.
+SOCIAL_SITES = ("telegram", "instagram", "facebook")
 
 
 class ReplicaProcess:
@@ -21,6 +23,7 @@ class ReplicaProcess:
 
     with ReplicaProcess(faults="flaky") as replica:
         urllib.request.urlopen(replica.url + "/api/core/deputies/")
+        urllib.request.urlopen(replica.urls["telegram"] + "/s/kuspan_abzal")
     """
 
     def __init__(
@@ -94,6 +97,15 @@ class ReplicaProcess:
         self._stderr.close()
         status, self._process = self._process.returncode, None
         return status
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """The base URL of each site: the Mazhilis at the root, the others under
+        their prefixes (`{"telegram": "http://127.0.0.1:PORT/telegram", ...}`)."""
+        return {
+            "mazhilis": self.url,
+            **{site: f"{self.url}/{site}" for site in SOCIAL_SITES},
+        }
 
     def stats(self) -> dict:
         """GET /__replica__/stats."""

@@ -15,6 +15,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from spiders.items import RawDocument
+from spiders.layout import LayoutAudit
 
 MODES = ("nightly", "backfill")
 
@@ -94,6 +95,35 @@ class SourceSpider(scrapy.Spider):
         self.warnings: list[str] = []
         # Why the run is broken, when it is: the run is then "failed".
         self.failure: str | None = None
+        self.layout = LayoutAudit(max_missing_rate=0.1)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.layout.max_missing_rate = crawler.settings.getfloat("MAX_MISSING_RATE")
+        return spider
+
+    def verdict(self) -> str | None:
+        """Why the run failed, if it did: a stop, or a layout that changed."""
+        return self.failure or self.layout_changed()
+
+    def layout_changed(self) -> str | None:
+        """What of the source's layout changed, also kept in the run's report."""
+        problems = self.layout.problems()
+        if not problems:
+            return None
+        self.report["layout"] = problems
+        return "; ".join(
+            f"{self.name} {p['page_type']}: {p['problem']}; missing "
+            f"{', '.join(p['fields_missing'])}; e.g. {', '.join(p['example_urls'])}"
+            for p in problems
+        )
+
+    @property
+    def unfiltered(self) -> bool:
+        """Whether the run reads all the source has (no window, no deputy)."""
+        window = self.window
+        return not (window.since or window.until or self.deputy)
 
     def complete_scopes(self) -> list[tuple[Any, Any]]:
         """What a successful run of this spider saw all of, as (model, condition):

@@ -24,6 +24,9 @@ from storage.state import crawl_state
 
 # The API's answers when it wants a browser (a JS challenge) or has no such path.
 REFUSALS = (401, 403, 404)
+# Every key of an activity in the contract (SOURCES.md §1.4), and those with a value.
+ACTIVITY_FIELDS = ("id", "date", "title", "text", "place", "url")
+ACTIVITY_REQUIRED = ("id", "date", "title")
 
 
 def activity_item(
@@ -166,17 +169,29 @@ class MazhilisActivitiesSpider(MazhilisSpider):
                 "rendered pages in a browser instead"
             )
             self.via_browser = True
+            # The API's counts, the source's total, are not to be had.
+            self.report.pop("total", None)
             yield self.page_request(deputy, 1)
             return
         document = self.document(response)
         try:
             payload = json.loads(response.text)
             count, objects = int(payload["count"]), list(payload["result"])
-            items = [parse_activity(obj, deputy) for obj in objects]
+            complete = self.layout.complete(
+                "activities-api",
+                response.url,
+                objects,
+                ACTIVITY_FIELDS,
+                ACTIVITY_REQUIRED,
+            )
+            items = [parse_activity(obj, deputy) for obj in complete]
         except (ValueError, KeyError, TypeError) as exc:
             self.page_failed(response.url, f"not a page of activities: {exc}")
+            self.layout.page_broken("activities-api", response.url, "JSON with result")
             yield Page([document])
             return
+        if offset == 0 and self.unfiltered and not self.via_browser:
+            self.report["total"] = self.report.get("total", 0) + count
         kept, go_on = self.in_window(items, document.ref)
         yield Page([document], kept)
         if go_on and offset + len(items) < count:
@@ -189,8 +204,12 @@ class MazhilisActivitiesSpider(MazhilisSpider):
             rendered = parse_activities_page(response.text)
         except (LayoutError, ValueError, KeyError) as exc:
             self.page_failed(response.url, f"activities page layout: {exc}")
+            self.layout.page_broken("activities-page", response.url, str(exc))
             yield Page([document])
             return
+        self.layout.records_read(
+            "activities-page", response.url, len(rendered.activities)
+        )
         items = [
             activity_item(a.id, deputy, a.date, a.title, a.text, a.place, a.url, "page")
             for a in rendered.activities

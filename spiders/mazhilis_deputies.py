@@ -38,6 +38,34 @@ from storage.models import (
 )
 
 LANGUAGES = ("kk", "ru")
+# Every key of a deputy in the contract (SOURCES.md §1.1), and those with a value.
+DEPUTY_FIELDS = (
+    "id",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "email",
+    "phone",
+    "deputy_type",
+    "position",
+    "committee_role",
+    "party_role",
+    "dep_group_role",
+    "is_active",
+    "committee",
+    "party",
+    "region",
+    "avatar_url",
+    "timestamp",
+    "public_financial_disclosure",
+    "telegram_link",
+    "twitter_link",
+    "youtube_link",
+    "instagram_link",
+    "facebook_link",
+)
+DEPUTY_REQUIRED = ("id", "last_name", "first_name", "deputy_type")
+CONVOCATION_FIELDS = ("id", "number", "start_date", "end_date", "sessions")
 DEPUTY_TYPES = {1: "single_mandate", 2: "party_list"}
 SOCIAL_FIELDS = (
     "telegram_link",
@@ -279,8 +307,13 @@ class MazhilisDeputiesSpider(MazhilisSpider):
     def parse_convocations(self, response: Response) -> Iterator[Any]:
         """Store the convocations, then fetch the sitting one's deputies."""
         document = self.document(response)
+        payload = self._json(response)
+        if isinstance(payload, list):
+            payload = self.layout.complete(
+                "convocations", response.url, payload, CONVOCATION_FIELDS, ("number",)
+            )
         try:
-            convocations = parse_convocations(self._json(response))
+            convocations = parse_convocations(payload)
             sitting = sitting_convocation(convocations)
         except (ParseError, KeyError, TypeError, ValueError) as exc:
             self.fail(f"{response.url}: {exc}")
@@ -306,6 +339,8 @@ class MazhilisDeputiesSpider(MazhilisSpider):
         payload = self._json(response)
         if not isinstance(payload, list):
             self.fail(f"{response.url} ({lang}): expected a JSON list of deputies")
+        if lang == LANGUAGES[0]:
+            self.report["total"] = len(payload)
         low = self.settings.getint("MAZHILIS_DEPUTIES_MIN")
         high = self.settings.getint("MAZHILIS_DEPUTIES_MAX")
         if not low <= len(payload) <= high:
@@ -314,7 +349,10 @@ class MazhilisDeputiesSpider(MazhilisSpider):
                 f"sanity band {low}..{high} for a 98-seat chamber: nothing stored"
             )
         records[lang] = {}
-        for obj in payload:
+        complete = self.layout.complete(
+            f"deputies-{lang}", response.url, payload, DEPUTY_FIELDS, DEPUTY_REQUIRED
+        )
+        for obj in complete:
             try:
                 record = parse_deputy(obj, lang)
             except ParseError as exc:
@@ -333,6 +371,11 @@ class MazhilisDeputiesSpider(MazhilisSpider):
                 documents=documents,
             )
             return
+        changed = self.layout_changed()
+        if changed:
+            # Deputies lacking fields would overwrite what is stored: none is.
+            yield Page([document])
+            self.fail(changed)
         yield Page([document], self.merged(records, convocation, documents))
 
     def on_deputies_error(self, failure: Failure) -> Iterator[Page]:

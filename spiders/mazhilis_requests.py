@@ -24,6 +24,21 @@ from storage.models import DeputyRequest, RequestParticipant
 from storage.state import crawl_state, request_files_stored
 
 ROLES = (("initiators", "initiator"), ("signatories", "signatory"))
+# Every key of a request in the contract (SOURCES.md §1.3), and those with a value.
+REQUEST_FIELDS = (
+    "id",
+    "number",
+    "request_date",
+    "title",
+    "addressee",
+    "initiators",
+    "signatories",
+    "document_url",
+    "answer",
+    "convocation_id",
+    "session_id",
+)
+REQUEST_REQUIRED = ("id", "request_date", "title", "initiators")
 MISSING_STATUSES = (404, 410)
 
 
@@ -141,10 +156,16 @@ class MazhilisRequestsSpider(MazhilisSpider):
             count, items = int(payload["count"]), list(payload["result"])
         except (ValueError, KeyError, TypeError) as exc:
             self.page_failed(response.url, f"not a page of requests: {exc}")
+            self.layout.page_broken("requests-list", response.url, "JSON with result")
             yield Page([document])
             return
+        items = self.layout.complete(
+            "requests-list", response.url, items, REQUEST_FIELDS, REQUEST_REQUIRED
+        )
         if offset == 0:
             self.report["published_count"] = count
+            if self.unfiltered:
+                self.report["total"] = count
         settled, older = bool(items), False
         records: list[RequestItem] = []
         files: list[Request] = []

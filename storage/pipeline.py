@@ -4,7 +4,7 @@ is recorded as a run (`crawl_runs`) with what it fetched, wrote and how it ended
 import logging
 import os
 import socket
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from scrapy import signals
@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from spiders.base import SourceSpider
 from spiders.items import DocumentRef, Page
+from storage import gates
 from storage.db import make_engine, make_sessionmaker, require_current_schema
 from storage.models import CrawlRun
 from storage.upsert import Counts
@@ -25,10 +26,12 @@ logger = logging.getLogger(__name__)
 REPORTED_PAGES = 50
 
 
-def outcome_of(spider: SourceSpider, reason: str, storage_errors: int) -> str:
-    """ "failed" when the source looked broken or the crawl did not finish,
-    "partial" when some pages or records failed, else "success"."""
-    if spider.failure or reason != "finished":
+def outcome_of(
+    verdict: str | None, spider: SourceSpider, reason: str, storage_errors: int
+) -> str:
+    """A run is "failed" when the source looked broken (`verdict`) or the crawl did
+    not finish, "partial" when some pages or records failed, else "success"."""
+    if verdict or reason != "finished":
         return "failed"
     if spider.failed_pages or storage_errors:
         return "partial"
@@ -118,9 +121,10 @@ class StoragePipeline:
 
     def spider_closed(self, spider: SourceSpider, reason: str) -> None:
         stats = self.crawler.stats
-        outcome = outcome_of(spider, reason, self.storage_errors)
+        verdict = spider.verdict()
+        outcome = outcome_of(verdict, spider, reason, self.storage_errors)
         logging.getLogger().removeHandler(self.error_log)
-        message = spider.failure
+        message = verdict
         if message is None and reason != "finished":
             message = "; ".join([reason, *self.error_log.messages[:1]])
         with self.sessions.begin() as session:
@@ -129,6 +133,7 @@ class StoragePipeline:
             gone = {}
             if outcome == "success":
                 gone = mark_gone(session, spider.complete_scopes(), run.started_at)
+            alerts = self.alerts(session, spider) if outcome != "failed" else []
             run.finished_at = datetime.now(UTC)
             run.pages = stats.get_value("response_received_count", 0)
             run.items_inserted = self.counts.inserted
@@ -144,10 +149,39 @@ class StoragePipeline:
                 "warnings": spider.warnings,
                 "errors_logged": self.error_log.messages,
                 "no_longer_seen": gone,
+                "alerts": alerts,
                 **spider.report,
             }
         stats.set_value("mwatch/outcome", outcome)
+        stats.set_value("mwatch/alerts", len(alerts))
         self.engine.dispose()
+
+    def alerts(self, session, spider: SourceSpider) -> list[str]:  # noqa: ANN001
+        """The count-drop and silence gates, for this run's source."""
+        settings = self.crawler.settings
+        found = []
+        total = spider.report.get("total")
+        if total is not None:
+            found.append(
+                gates.count_drop(
+                    session, spider.name, total, settings.getfloat("MAX_COUNT_DROP")
+                )
+            )
+        if spider.mode == "nightly" and spider.unfiltered:
+            # A backfill reads the past: its newest record may well be old.
+            today = date.fromisoformat(settings["TODAY"]) if settings["TODAY"] else None
+            found.append(
+                gates.silence(
+                    session,
+                    spider.name,
+                    today or datetime.now(UTC).date(),
+                    settings.getfloat("SILENCE_FACTOR"),
+                    settings.getint("SILENCE_MIN_DAYS"),
+                )
+            )
+        for alert in filter(None, found):
+            logger.error("alert: %s", alert)
+        return [alert for alert in found if alert]
 
 
 def process_alive(pid: int) -> bool:

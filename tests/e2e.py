@@ -1,11 +1,19 @@
 """Running the real `mwatch` command in a subprocess, as a user or a scheduler does."""
 
+import functools
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 
 import settings
+from replica import generate_dataset, present_day
+
+
+@functools.cache
+def replica_today() -> str:
+    """The default dataset's present: silence is measured to it, not to today."""
+    return present_day(generate_dataset()).isoformat()
 
 
 @dataclass
@@ -16,7 +24,11 @@ class Result:
 
 
 def mwatch(*args: str, env: dict[str, str] | None = None, timeout: int = 180) -> Result:
-    environment = dict(os.environ) | {"MWATCH_LOG_LEVEL": "WARNING"} | (env or {})
+    environment = (
+        dict(os.environ)
+        | {"MWATCH_LOG_LEVEL": "WARNING", "MWATCH_TODAY": replica_today()}
+        | (env or {})
+    )
     done = subprocess.run(
         [sys.executable, "-m", "cli.main", *args],
         capture_output=True,

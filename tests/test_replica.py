@@ -203,7 +203,14 @@ def test_stats_count_requests_and_reset(replica):
     stats = replica.stats()
     assert stats == {
         "requests": 3,
-        "faults": {"503": 0, "429": 0, "500": 0, "delay": 0},
+        "faults": {
+            "503": 0,
+            "429": 0,
+            "500": 0,
+            "delay": 0,
+            "renamed-fields": 0,
+            "empty-lists": 0,
+        },
         "by_path": {"/api/core/convocations/": 1, "/api/core/deputies/56/": 2},
     }
     replica.reset()
@@ -311,7 +318,7 @@ def test_load_dataset_names_file_and_problem(tmp_path, make, problem):
 
 
 def test_unknown_keys_are_ignored(tmp_path):
-    path = _write(tmp_path / "dataset.json", {**generate_dataset(), "telegram": []})
+    path = _write(tmp_path / "dataset.json", {**generate_dataset(), "amanat": []})
     assert load_dataset(path)["deputies"] == generate_dataset()["deputies"]
 
 
@@ -386,6 +393,8 @@ def test_flaky_faults_recover_within_three_attempts():
         **dict.fromkeys(("503", "429", "500"), 0),
         **seen,
         "delay": 0,
+        "renamed-fields": 0,
+        "empty-lists": 0,
     }
     assert stats["requests"] == sum(attempts.values())
 

@@ -1,0 +1,182 @@
+"""The gates of a nightly job nobody watches: each is shown failing.
+
+A layout that changed (fields renamed, lists empty) fails the run and stores
+nothing over what was stored; a sharp drop in what a source lists, or a silence
+longer than its rhythm, is an alert that makes `mwatch crawl` exit 1."""
+
+import copy
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from replica import ReplicaProcess, dump_dataset, generate_dataset
+from storage import db
+from storage.models import Activity, CrawlRun, Deputy, DeputyRequest, RequestFile
+from tests.e2e import mwatch
+
+pytestmark = pytest.mark.e2e
+SOURCES = ("mazhilis-deputies", "mazhilis-requests", "mazhilis-activities")
+
+
+def rows(url, query):
+    engine = db.make_engine(url)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            return session.execute(query).all()
+    finally:
+        engine.dispose()
+
+
+def snapshot(url):
+    """Every stored record of the three sources, with its values."""
+    return [
+        sorted(map(tuple, rows(url, select(*model.__table__.c))), key=repr)
+        for model in (Deputy, DeputyRequest, RequestFile, Activity)
+    ]
+
+
+def without_times(tables):
+    """The snapshot without the columns a crawl may move (seen and fetch times)."""
+    names = [
+        [c.name for c in model.__table__.c]
+        for model in (Deputy, DeputyRequest, RequestFile, Activity)
+    ]
+    skipped = {"last_seen_at", "source_document_id"}
+    return [
+        [
+            tuple(
+                v for v, name in zip(row, columns, strict=True) if name not in skipped
+            )
+            for row in table
+        ]
+        for table, columns in zip(tables, names, strict=True)
+    ]
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """A database holding one successful crawl of the default dataset."""
+    path = tmp_path_factory.mktemp("gates") / "crawled.sqlite"
+    url = f"sqlite:///{path}"
+    db.upgrade(url)
+    with ReplicaProcess() as replica:
+        environment = {"DATABASE_URL": url, "MWATCH_MAZHILIS_URL": replica.url}
+        result = mwatch("crawl", *SOURCES, env=environment)
+    assert result.code == 0, result.stdout + result.stderr
+    return path
+
+
+@pytest.fixture
+def database(crawled, tmp_path):
+    copy_path = tmp_path / "db.sqlite"
+    shutil.copy(crawled, copy_path)
+    return f"sqlite:///{copy_path}"
+
+
+def last_run(url, source):
+    return rows(
+        url,
+        select(CrawlRun.outcome, CrawlRun.message, CrawlRun.report)
+        .where(CrawlRun.source == source)
+        .order_by(CrawlRun.id.desc())
+        .limit(1),
+    )[0]
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        (
+            "renamed-fields",
+            {
+                "mazhilis-deputies": "deputies-kk: 98 of 98 records lack expected "
+                "fields (more than 10%); missing last_name",
+                "mazhilis-requests": "requests-list: ",
+                "mazhilis-activities": "activities-api: ",
+            },
+        ),
+        (
+            "empty-lists",
+            {
+                "mazhilis-deputies": "convocations: the list is empty",
+                "mazhilis-requests": "requests-list: its 1 pages yielded no record",
+                "mazhilis-activities": "no deputies listed",
+            },
+        ),
+    ],
+)
+def test_a_changed_layout_fails_the_run_and_keeps_what_was_stored(
+    database, profile, expected
+):
+    before = snapshot(database)
+    with ReplicaProcess(faults=profile) as changed:
+        environment = {"DATABASE_URL": database, "MWATCH_MAZHILIS_URL": changed.url}
+        result = mwatch("crawl", *SOURCES, env=environment)
+    assert result.code == 1
+    for source, message in expected.items():
+        outcome, text, report = last_run(database, source)
+        print(f"{profile} {source}: {outcome}: {text}")
+        assert outcome == "failed", source
+        assert message in text, source
+    _, requests_message, report = last_run(database, "mazhilis-requests")
+    if profile == "renamed-fields":
+        [layout] = report["layout"]
+        # The first page (100 requests) shows it; the crawl reads no further.
+        assert layout["fields_missing"] == {"title": 100}
+        assert "/api/core/deputy-requests" in layout["example_urls"][0]
+        assert "title" in requests_message
+    assert without_times(snapshot(database)) == without_times(before)
+    assert "failed" in mwatch("status", env={"DATABASE_URL": database}).stdout
+
+
+def test_a_sharp_drop_in_what_a_source_lists_is_an_alert(database, tmp_path):
+    dataset = generate_dataset()
+    shrunk = copy.deepcopy(dataset)
+    shrunk["requests"] = shrunk["requests"][: len(dataset["requests"]) // 3]
+    kept = {
+        url
+        for r in shrunk["requests"]
+        for url in (r["document_url"], (r["answer"] or {}).get("document_url"))
+    }
+    shrunk["documents"] = {u: d for u, d in shrunk["documents"].items() if u in kept}
+    path = tmp_path / "shrunk.json"
+    dump_dataset(shrunk, path)
+    with ReplicaProcess(dataset=path) as replica:
+        environment = {"DATABASE_URL": database, "MWATCH_MAZHILIS_URL": replica.url}
+        result = mwatch("crawl", "mazhilis-requests", env=environment)
+    assert result.code == 1
+    outcome, _, report = last_run(database, "mazhilis-requests")
+    assert outcome == "success"
+    [alert] = report["alerts"]
+    assert f"lists {len(shrunk['requests'])} records, 498 at its last" in alert
+    assert "ALERT" in mwatch("status", env={"DATABASE_URL": database}).stdout
+
+
+def test_a_source_silent_longer_than_its_rhythm_is_an_alert(database):
+    with ReplicaProcess() as replica:
+        environment = {
+            "DATABASE_URL": database,
+            "MWATCH_MAZHILIS_URL": replica.url,
+            "MWATCH_TODAY": "2027-06-01",
+        }
+        result = mwatch(
+            "crawl", "mazhilis-requests", "mazhilis-activities", env=environment
+        )
+    assert result.code == 1
+    for source in ("mazhilis-requests", "mazhilis-activities"):
+        outcome, _, report = last_run(database, source)
+        assert outcome == "success"
+        [alert] = report["alerts"]
+        assert f"{source} has been silent for" in alert
+    status = mwatch("status", env={"DATABASE_URL": database}).stdout
+    assert "ALERT: mazhilis-requests has been silent" in status
+
+
+def test_no_alert_when_nothing_changed(database):
+    with ReplicaProcess() as replica:
+        environment = {"DATABASE_URL": database, "MWATCH_MAZHILIS_URL": replica.url}
+        result = mwatch("crawl", *SOURCES, env=environment)
+    assert result.code == 0, result.stdout
+    for source in SOURCES:
+        assert last_run(database, source)[2]["alerts"] == []

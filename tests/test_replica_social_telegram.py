@@ -1,0 +1,183 @@
+"""The replica's Telegram previews (SOURCES.md §2) over real HTTP: paging with
+`before`, the markup a spider reads, non-public channels, the /telegram prefix."""
+
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from bs4 import BeautifulSoup
+
+from replica import ReplicaProcess, generate_dataset
+from replica.telegram import views_text
+
+CHANNEL = "kuspan_abzal"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object) -> None:
+        return None
+
+
+def fetch(url: str, follow: bool = True) -> tuple[int, dict, str]:
+    """(status, headers, text) of a GET, errors and redirects included."""
+    opener = urllib.request.build_opener(*([] if follow else [NoRedirect()]))
+    try:
+        with opener.open(url) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.fixture(scope="module")
+def dataset() -> dict:
+    return generate_dataset()
+
+
+@pytest.fixture(scope="module")
+def replica() -> Iterator[ReplicaProcess]:
+    with ReplicaProcess() as running:
+        yield running
+
+
+def page(replica: ReplicaProcess, query: str = "", channel: str = CHANNEL):
+    status, _, text = fetch(f"{replica.urls['telegram']}/s/{channel}{query}")
+    assert status == 200, (query, status)
+    return BeautifulSoup(text, "html.parser")
+
+
+def ids_of(soup: BeautifulSoup) -> list[int]:
+    return [
+        int(m["data-post"].split("/")[1])
+        for m in soup.select("section.tgme_channel_history div.tgme_widget_message")
+    ]
+
+
+def test_paging_with_before_walks_every_post(replica, dataset):
+    expected = sorted(p["id"] for p in dataset["telegram"][CHANNEL]["posts"])
+    soup, collected, pages = page(replica), [], 0
+    while True:
+        ids = ids_of(soup)
+        pages += 1
+        assert ids == sorted(ids) and len(ids) <= 20
+        collected = ids + collected
+        more = soup.select_one("a.tme_messages_more")
+        if more is None:
+            break
+        assert len(ids) == 20
+        assert more["data-before"] == str(ids[0])
+        assert more["href"] == f"/telegram/s/{CHANNEL}?before={ids[0]}"
+        soup = page(replica, f"?before={ids[0]}")
+    assert collected == expected
+    assert pages == -(-len(expected) // 20)
+    assert ids_of(page(replica))[-1] == expected[-1]
+    # Ids have gaps: `before` a missing id still gives the 20 below it.
+    gap = next(i for i in range(expected[0], expected[-1]) if i not in expected)
+    assert ids_of(page(replica, f"?before={gap}"))[-1] == max(
+        i for i in expected if i < gap
+    )
+
+
+def test_markup_of_posts(replica, dataset):
+    channel = dataset["telegram"][CHANNEL]
+    by_id = {p["id"]: p for p in channel["posts"]}
+    seen = set()
+    soup = page(replica)
+    while True:
+        for message in soup.select("div.tgme_widget_message"):
+            post = by_id[int(message["data-post"].split("/")[1])]
+            assert ("service_message" in message["class"]) == post["service"]
+            date = message.select_one("a.tgme_widget_message_date")
+            assert date["href"] == f"https://t.me/{CHANNEL}/{post['id']}"
+            assert date.time["datetime"] == post["date"]
+            meta = message.select_one("span.tgme_widget_message_meta")
+            assert meta.get_text().startswith("edited") == post["edited"]
+            views = message.select_one("span.tgme_widget_message_views")
+            if not post["service"]:
+                assert views.get_text() == views_text(post["views"])
+            text = message.select_one("div.tgme_widget_message_text")
+            tags = [a.get_text() for a in text.select('a[href^="?q=%23"]')]
+            assert tags == ["#" + t for t in post["hashtags"]]
+            for br in text.find_all("br"):
+                br.replace_with("\n")
+            written = post["text"] + "".join(f"\n{' '.join(tags)}" for _ in tags[:1])
+            assert text.get_text() == written
+            photos = message.select("a.tgme_widget_message_photo_wrap")
+            assert [
+                re.search(r"url\('(.+?)'\)", p["style"]).group(1) for p in photos
+            ] == post["photos"]
+            forward = message.select_one("a.tgme_widget_message_forwarded_from_name")
+            assert (forward and forward.get_text()) == (post["forwarded_from"] or None)
+            seen |= {
+                "service" if post["service"] else "post",
+                "edited" if post["edited"] else "",
+                "forward" if forward else "",
+                "emoji" if text.select("i.emoji") else "",
+            }
+        more = soup.select_one("a.tme_messages_more")
+        if more is None or seen >= {"service", "post", "edited", "forward", "emoji"}:
+            break
+        soup = page(replica, f"?before={more['data-before']}")
+    assert seen >= {"service", "post", "edited", "forward", "emoji"}
+    header = soup.select_one("div.tgme_channel_info")
+    assert (
+        header.select_one(".tgme_channel_info_header_title").get_text()
+        == (channel["title"])
+    )
+    assert header.select_one(".tgme_channel_info_header_username").get_text() == (
+        f"@{CHANNEL}"
+    )
+
+
+def test_views_formats():
+    assert [views_text(n) for n in (987, 3100, 12_449, 1_234_567, 3_000_000)] == [
+        "987",
+        "3.1K",
+        "12.4K",
+        "1.2M",
+        "3M",
+    ]
+
+
+def test_served_views_include_thousands_and_millions(replica, dataset):
+    channel, post = next(
+        (name, post)
+        for name, account in dataset["telegram"].items()
+        if account["public"]
+        for post in account["posts"]
+        if post["views"] >= 1_000_000
+    )
+    soup = page(replica, f"?before={post['id'] + 1}", channel)
+    last = soup.select("div.tgme_widget_message")[-1]
+    assert last["data-post"] == f"{channel}/{post['id']}"
+    assert last.select_one(".tgme_widget_message_views").get_text().endswith("M")
+
+
+def test_non_public_channel_redirects(replica, dataset):
+    channel = next(c for c, a in dataset["telegram"].items() if not a["public"])
+    base = replica.urls["telegram"]
+    status, headers, _ = fetch(f"{base}/s/{channel}", follow=False)
+    assert status == 302 and headers["Location"] == f"/telegram/{channel}"
+    status, _, text = fetch(f"{base}/s/{channel}")
+    soup = BeautifulSoup(text, "html.parser")
+    assert status == 200 and not soup.select("div.tgme_widget_message")
+    assert (
+        soup.select_one(".tgme_page_title").get_text()
+        == (dataset["telegram"][channel]["title"])
+    )
+    assert fetch(f"{base}/s/no_such_channel_here")[0] == 404
+
+
+def test_links_stay_under_the_prefix_and_truth_is_not_served(replica, dataset):
+    soup = page(replica)
+    for node in soup.select("[href]"):
+        href = node["href"]
+        if "tgme_widget_message_date" in node.get("class", []):
+            assert href.startswith("https://t.me/")
+        else:
+            assert href.startswith(("/telegram/", "?q=")), href
+    html = str(soup)
+    assert "truth" not in html and "activity-" not in html
+    stats = replica.stats()["by_path"]
+    assert f"/telegram/s/{CHANNEL}" in stats
