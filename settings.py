@@ -80,6 +80,11 @@ DOWNLOAD_TIMEOUT = 60
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Waits before a retry: what Retry-After asks (up to RETRY_AFTER_MAX), else
+# RETRY_BACKOFF_BASE seconds doubled at each attempt (up to RETRY_BACKOFF_MAX).
+RETRY_AFTER_MAX = 120.0
+RETRY_BACKOFF_BASE = float(os.environ.get("MWATCH_RETRY_BACKOFF", "0.5"))
+RETRY_BACKOFF_MAX = 30.0
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = os.environ.get("MWATCH_LOG_LEVEL", "INFO")
 # Scrapy's own minutely stats line: the progress extension says more, more often.

@@ -51,8 +51,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PROFILE",
         help=f"fault profile, one of {', '.join(PROFILES)}: slow delays about a third "
         "of requests by 0.3-1.5 s, flaky answers some URLs with 503, 429 or 500 at "
-        "most twice each, chaos does both; renamed-fields and empty-lists change "
-        "the JSON's layout for good (default: %(default)s)",
+        "most twice each, chaos does both; encodings serves JSON without or with a "
+        "wrong charset or in cp1251, garbled cuts or replaces some JSON on the "
+        "first attempt; renamed-fields and empty-lists change the JSON's layout "
+        "for good (default: %(default)s)",
     )
     serve.set_defaults(run=_serve)
 

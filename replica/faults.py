@@ -14,6 +14,12 @@ before, since start or the last /__replica__/reset), so tests can predict it:
 - renamed-fields, empty-lists: not passing faults but a changed layout, on every
   JSON answer: list items' keys renamed (title -> name, last_name -> surname,
   date -> day), or every list empty (and its count 0). A crawler must notice.
+- encodings: each JSON answer (by fraction(seed, "encoding", path_qs)) comes as
+  UTF-8 without a charset, UTF-8 labelled windows-1251, cp1251 labelled so, or
+  cp1251 without a charset (those two only where cp1251 has every letter).
+- garbled: on attempt 0, one JSON answer in five (fraction(seed, "garbled",
+  path_qs) < 0.2) is cut in the middle, or is a 200 holding an error message;
+  attempt 1 is whole.
 
 fraction(*parts) is the first 8 bytes of SHA-256 over the parts joined by "|", as an
 integer, divided by 2**64. /robots.txt and /__replica__/ are never faulted.
@@ -38,7 +44,13 @@ PROFILES = {
     "chaos": (True, True, None),
     "renamed-fields": (False, False, "renamed-fields"),
     "empty-lists": (False, False, "empty-lists"),
+    "encodings": (False, False, "encodings"),
+    "garbled": (False, False, "garbled"),
 }
+GARBLED_SHARE = 0.2
+# What a Django site behind a proxy answers, with status 200, when its backend is
+# down: a message, not the data.
+ERROR_IN_200 = {"detail": "Сервис временно недоступен, повторите запрос позже."}
 # The renames of "renamed-fields": what a site's new API version might do.
 RENAMES = {"title": "name", "last_name": "surname", "date": "day"}
 CONTROL_PREFIX = "/__replica__/"
@@ -130,19 +142,60 @@ def _emptied(value: object) -> object:
     return value
 
 
-def changed_layout(layout: str, response: web.StreamResponse) -> web.StreamResponse:
-    """The JSON answer as a site whose layout changed would give it."""
+def _with_headers(answer: web.Response, original: web.Response) -> web.Response:
+    for header in ("Content-Language", "Vary"):
+        if header in original.headers:
+            answer.headers[header] = original.headers[header]
+    return answer
+
+
+def _encoded(response: web.Response, choice: float) -> web.Response:
+    """The same JSON, encoded and labelled as `choice` picks."""
+    text = response.body.decode("utf-8")
+    try:
+        cp1251 = text.encode("cp1251")
+    except UnicodeEncodeError:  # Kazakh letters (ә, қ, ұ ...) are not in cp1251
+        cp1251 = None
+        choice = choice / 2
+    if choice < 0.25:
+        body, content_type = text.encode(), "application/json"
+    elif choice < 0.5 or cp1251 is None:
+        body, content_type = text.encode(), "application/json; charset=windows-1251"
+    elif choice < 0.75:
+        body, content_type = cp1251, "application/json; charset=windows-1251"
+    else:
+        body, content_type = cp1251, "application/json"
+    answer = web.Response(status=response.status, body=body)
+    answer.headers["Content-Type"] = content_type
+    return _with_headers(answer, response)
+
+
+def transformed(
+    plan: "FaultPlan", response: web.StreamResponse, path_qs: str, attempt: int
+) -> tuple[web.StreamResponse, str | None]:
+    """The JSON answer changed by the plan's layout or encoding fault, and the
+    fault's name when one was applied."""
     if not isinstance(response, web.Response) or response.content_type != (
         "application/json"
     ):
-        return response
+        return response, None
+    layout = plan.layout
+    if layout == "encodings":
+        return _encoded(response, fraction(plan.seed, "encoding", path_qs)), layout
+    if layout == "garbled":
+        if attempt or fraction(plan.seed, "garbled", path_qs) >= GARBLED_SHARE:
+            return response, None
+        if fraction(plan.seed, "garbled-kind", path_qs) < 0.5:
+            cut = web.Response(
+                status=200, body=response.body[: len(response.body) // 2]
+            )
+            cut.headers["Content-Type"] = "application/json; charset=utf-8"
+            return _with_headers(cut, response), layout
+        return _with_headers(json_response(ERROR_IN_200), response), layout
     payload = json.loads(response.body)
     changed = _renamed(payload) if layout == "renamed-fields" else _emptied(payload)
     answer = json_response(changed, status=response.status)
-    for header in ("Content-Language", "Vary"):
-        if header in response.headers:
-            answer.headers[header] = response.headers[header]
-    return answer
+    return _with_headers(answer, response), layout
 
 
 def fault_middleware(plan: FaultPlan, stats: ReplicaStats) -> Middleware:
@@ -164,8 +217,9 @@ def fault_middleware(plan: FaultPlan, stats: ReplicaStats) -> Middleware:
             return _error_response(fault.status)
         response = await handler(request)
         if plan.layout:
-            stats.faults[plan.layout] += 1
-            return changed_layout(plan.layout, response)
+            response, applied = transformed(plan, response, request.path_qs, attempt)
+            if applied:
+                stats.faults[applied] += 1
         return response
 
     return middleware

@@ -3,7 +3,16 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-FAULT_KINDS = ("503", "429", "500", "delay", "renamed-fields", "empty-lists")
+FAULT_KINDS = (
+    "503",
+    "429",
+    "500",
+    "delay",
+    "renamed-fields",
+    "empty-lists",
+    "encodings",
+    "garbled",
+)
 
 
 @dataclass

@@ -10,10 +10,12 @@ from typing import Any
 
 import scrapy
 from scrapy import Request
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from spiders.decoding import BadPayload, json_of
 from spiders.items import RawDocument
 from spiders.layout import LayoutAudit
 
@@ -170,6 +172,20 @@ class SourceSpider(scrapy.Spider):
         page = self.failed_pages[-1]
         self.fail(f"{page['url']} failed ({page['reason']}): nothing to crawl")
 
+    def retry_or_fail(
+        self, response: Response, reason: str, index: bool = False
+    ) -> Iterator[Request]:
+        """A page whose content came back broken: fetched again (as a failed
+        download would be), and once the retries are spent recorded as failed
+        (an `index` page, that the rest hangs on, fails the run)."""
+        retry = get_retry_request(response.request, spider=self, reason=reason)
+        if retry is not None:
+            yield retry
+        elif index:
+            self.fail(f"{response.url}: {reason}")
+        else:
+            self.page_failed(response.url, reason)
+
     def fail(self, reason: str) -> None:
         """Stop the crawl and mark its run failed: the source looks broken."""
         self.failure = reason
@@ -222,7 +238,11 @@ class MazhilisSpider(SourceSpider):
     ) -> Iterator[Request]:
         """Narrow the window to the chosen convocation's session."""
         try:
-            convocations = json.loads(response.text)
+            convocations = json_of(response)
+        except BadPayload as exc:
+            yield from self.retry_or_fail(response, str(exc), index=True)
+            return
+        try:
             convocation = next(
                 c for c in convocations if int(c["number"]) == self.convocation
             )

@@ -5,7 +5,6 @@ crawler (or `MAZHILIS_ACTIVITIES_VIA_BROWSER` is set), from the page rendered in
 real browser. Paging stops as for requests: at stored, unchanged, older records.
 """
 
-import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy import and_, true
 
 from scrapers.mazhilis_activities_page import LayoutError, parse_activities_page
 from spiders.base import MazhilisSpider, item_hash, parse_date
+from spiders.decoding import BadPayload, json_of
 from spiders.items import ActivityItem, DocumentRef, Page
 from spiders.text import clean
 from storage.models import Activity
@@ -117,7 +117,12 @@ class MazhilisActivitiesSpider(MazhilisSpider):
     def parse_deputies(self, response: Response) -> Iterator[Request]:
         """Every sitting deputy's first page of activities."""
         try:
-            deputies = [int(d["id"]) for d in json.loads(response.text)]
+            payload = json_of(response)
+        except BadPayload as exc:
+            yield from self.retry_or_fail(response, str(exc), index=True)
+            return
+        try:
+            deputies = [int(d["id"]) for d in payload]
         except (ValueError, KeyError, TypeError) as exc:
             self.fail(f"{response.url}: not a list of deputies ({exc})")
         if not deputies:
@@ -175,7 +180,11 @@ class MazhilisActivitiesSpider(MazhilisSpider):
             return
         document = self.document(response)
         try:
-            payload = json.loads(response.text)
+            payload = json_of(response)
+        except BadPayload as exc:
+            yield from self.retry_or_fail(response, str(exc))
+            return
+        try:
             count, objects = int(payload["count"]), list(payload["result"])
             complete = self.layout.complete(
                 "activities-api",

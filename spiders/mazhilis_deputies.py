@@ -5,7 +5,6 @@ ru); both are merged by the deputy's `id` so each deputy keeps both name forms.
 The list is the sitting convocation's, so convocations are fetched first.
 """
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from sqlalchemy import select, true
 from twisted.python.failure import Failure
 
 from spiders.base import MazhilisSpider, parse_date
+from spiders.decoding import BadPayload, json_of
 from spiders.items import (
     ConvocationItem,
     DeputyItem,
@@ -298,16 +298,14 @@ class MazhilisDeputiesSpider(MazhilisSpider):
             errback=self.on_index_error,
         )
 
-    def _json(self, response: Response) -> Any:
-        try:
-            return json.loads(response.text)
-        except ValueError as exc:
-            self.fail(f"{response.url}: not JSON ({exc})")
-
     def parse_convocations(self, response: Response) -> Iterator[Any]:
         """Store the convocations, then fetch the sitting one's deputies."""
         document = self.document(response)
-        payload = self._json(response)
+        try:
+            payload = json_of(response)
+        except BadPayload as exc:
+            yield from self.retry_or_fail(response, str(exc), index=True)
+            return
         if isinstance(payload, list):
             payload = self.layout.complete(
                 "convocations", response.url, payload, CONVOCATION_FIELDS, ("number",)
@@ -335,8 +333,12 @@ class MazhilisDeputiesSpider(MazhilisSpider):
     ) -> Iterator[Any]:
         """Parse one language's list; after the last, merge and yield deputies."""
         document = self.document(response, variant=lang)
+        try:
+            payload = json_of(response)
+        except BadPayload as exc:
+            yield from self.retry_or_fail(response, str(exc), index=True)
+            return
         documents[lang] = document.ref
-        payload = self._json(response)
         if not isinstance(payload, list):
             self.fail(f"{response.url} ({lang}): expected a JSON list of deputies")
         if lang == LANGUAGES[0]:

@@ -5,7 +5,6 @@ at the first page whose requests are all stored unchanged and older than the las
 successful run (less an overlap); a backfill reads every page of its window.
 """
 
-import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode, urljoin
@@ -17,6 +16,7 @@ from sqlalchemy import and_, select, true
 from twisted.python.failure import Failure
 
 from spiders.base import MazhilisSpider, item_hash, parse_date
+from spiders.decoding import BadPayload, json_of
 from spiders.items import Page, ParticipantItem, RequestFileItem, RequestItem
 from spiders.pdf import read_pdf
 from spiders.text import clean
@@ -152,7 +152,11 @@ class MazhilisRequestsSpider(MazhilisSpider):
         """One page: its requests, their PDFs where new, then the next page."""
         document = self.document(response)
         try:
-            payload = json.loads(response.text)
+            payload = json_of(response)
+        except BadPayload as exc:
+            yield from self.retry_or_fail(response, str(exc), index=offset == 0)
+            return
+        try:
             count, items = int(payload["count"]), list(payload["result"])
         except (ValueError, KeyError, TypeError) as exc:
             self.page_failed(response.url, f"not a page of requests: {exc}")

@@ -210,6 +210,8 @@ def test_stats_count_requests_and_reset(replica):
             "delay": 0,
             "renamed-fields": 0,
             "empty-lists": 0,
+            "encodings": 0,
+            "garbled": 0,
         },
         "by_path": {"/api/core/convocations/": 1, "/api/core/deputies/56/": 2},
     }
@@ -395,6 +397,8 @@ def test_flaky_faults_recover_within_three_attempts():
         "delay": 0,
         "renamed-fields": 0,
         "empty-lists": 0,
+        "encodings": 0,
+        "garbled": 0,
     }
     assert stats["requests"] == sum(attempts.values())
 
