@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import Request
@@ -99,10 +100,16 @@ class SourceSpider(scrapy.Spider):
         self.failure: str | None = None
         self.layout = LayoutAudit(max_missing_rate=0.1)
 
+    # The setting naming the source's base URL, whose host alone is crawled.
+    base_setting: str
+
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.layout.max_missing_rate = crawler.settings.getfloat("MAX_MISSING_RATE")
+        # Scrapy's offsite filter drops every request to another host: a link off
+        # the source (a document_url on some other site) is never followed.
+        spider.allowed_domains = [urlsplit(crawler.settings[cls.base_setting]).hostname]
         return spider
 
     def verdict(self) -> str | None:
@@ -197,6 +204,7 @@ class MazhilisSpider(SourceSpider):
     """A spider of the Mazhilis API, whose base URL is `MAZHILIS_URL`."""
 
     site = "mazhilis"
+    base_setting = "MAZHILIS_URL"
 
     @property
     def base_url(self) -> str:

@@ -18,7 +18,7 @@ from scrapers.mazhilis_activities_page import LayoutError, parse_activities_page
 from spiders.base import MazhilisSpider, item_hash, parse_date
 from spiders.decoding import BadPayload, json_of
 from spiders.items import ActivityItem, DocumentRef, Page
-from spiders.text import clean
+from spiders.text import clean, clean_text
 from storage.models import Activity
 from storage.state import crawl_state
 
@@ -62,7 +62,7 @@ def activity_item(
 
 def parse_activity(obj: dict[str, Any], deputy: int) -> ActivityItem:
     """One item of `/api/core/deputies/<id>/activities/`."""
-    title = clean(obj.get("title"))
+    title = clean_text(obj.get("title"))
     if obj.get("id") is None or not title:
         raise ValueError(f"activity without an id or a title: {obj.get('id')!r}")
     return activity_item(
@@ -70,9 +70,9 @@ def parse_activity(obj: dict[str, Any], deputy: int) -> ActivityItem:
         deputy,
         parse_date(obj.get("date")),
         title,
-        clean(obj.get("text")),
-        clean(obj.get("place")),
-        clean(obj.get("url")),
+        clean_text(obj.get("text")),
+        clean_text(obj.get("place")),
+        clean(obj.get("url"), 2000),
         "api",
     )
 

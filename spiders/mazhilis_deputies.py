@@ -38,6 +38,8 @@ from storage.models import (
 )
 
 LANGUAGES = ("kk", "ru")
+# The longest name part stored (the columns' size); longer ones are cut.
+NAME_MAX = 200
 # Every key of a deputy in the contract (SOURCES.md §1.1), and those with a value.
 DEPUTY_FIELDS = (
     "id",
@@ -155,11 +157,11 @@ def parse_deputy(obj: dict[str, Any], lang: str) -> DeputyRecord:
         mazhilis_id = int(fields.pop("id"))
     except (KeyError, TypeError, ValueError):
         raise ParseError(f"deputy without a numeric id: {obj.get('id')!r}") from None
-    last_name = clean(fields.pop("last_name", None))
-    first_name = clean(fields.pop("first_name", None))
+    last_name = clean(fields.pop("last_name", None), NAME_MAX)
+    first_name = clean(fields.pop("first_name", None), NAME_MAX)
     if not last_name or not first_name:
         raise ParseError(f"deputy {mazhilis_id} ({lang}): no last_name or first_name")
-    patronymic = clean(fields.pop("patronymic", None))
+    patronymic = clean(fields.pop("patronymic", None), NAME_MAX)
     deputy_type = DEPUTY_TYPES.get(fields.pop("deputy_type", None))  # type: ignore[arg-type]
     if deputy_type is None:
         raise ParseError(
@@ -168,10 +170,12 @@ def parse_deputy(obj: dict[str, Any], lang: str) -> DeputyRecord:
         )
     region = fields.pop("region", None)
     district = region.get("number") if isinstance(region, dict) else None
-    full_name = " ".join(part for part in (last_name, first_name, patronymic) if part)
+    full_name = clean(
+        " ".join(part for part in (last_name, first_name, patronymic) if part), 600
+    )
     accounts = []
     for link_field in SOCIAL_FIELDS:
-        link = clean(fields.pop(link_field, None))
+        link = clean(fields.pop(link_field, None), 2000)
         account = parse_social_link(link, LEARNED_FROM) if link else None
         if account is not None:
             accounts.append(account)
@@ -189,18 +193,18 @@ def parse_deputy(obj: dict[str, Any], lang: str) -> DeputyRecord:
             patronymic=patronymic,
         ),
         email=clean_email(fields.pop("email", None)),
-        phone=clean(fields.pop("phone", None)),
+        phone=clean(fields.pop("phone", None), 100),
         deputy_type=deputy_type,
         position=clean(fields.pop("position", None)),
         committee=_name_of(fields.pop("committee", None)),
-        committee_role=clean(fields.pop("committee_role", None)),
+        committee_role=clean(fields.pop("committee_role", None), 100),
         faction=_name_of(fields.pop("party", None)),
-        party_role=clean(fields.pop("party_role", None)),
-        dep_group_role=clean(fields.pop("dep_group_role", None)),
+        party_role=clean(fields.pop("party_role", None), 100),
+        dep_group_role=clean(fields.pop("dep_group_role", None), 100),
         region=_name_of(region),
         district_number=int(district) if district is not None else None,
         is_active=fields.pop("is_active", None),
-        avatar_url=clean(fields.pop("avatar_url", None)),
+        avatar_url=clean(fields.pop("avatar_url", None), 2000),
         accounts=accounts,
     )
     record.unknown_fields = sorted(fields)

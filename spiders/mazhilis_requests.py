@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode, urljoin
 
 from scrapy import Request
-from scrapy.exceptions import DownloadCancelledError
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from sqlalchemy import and_, select, true
 from twisted.python.failure import Failure
@@ -19,7 +19,7 @@ from spiders.base import MazhilisSpider, item_hash, parse_date
 from spiders.decoding import BadPayload, json_of
 from spiders.items import Page, ParticipantItem, RequestFileItem, RequestItem
 from spiders.pdf import read_pdf
-from spiders.text import clean
+from spiders.text import clean, clean_text
 from storage.models import DeputyRequest, RequestParticipant
 from storage.state import crawl_state, request_files_stored
 
@@ -48,7 +48,10 @@ def parse_participants(item: dict[str, Any]) -> list[ParticipantItem]:
     participants = []
     for field, role in ROLES:
         for position, person in enumerate(item.get(field) or []):
-            name = clean(person.get("full_name")) or f"(unnamed {role} {position + 1})"
+            name = (
+                clean(person.get("full_name"), 600)
+                or f"(unnamed {role} {position + 1})"
+            )
             deputy_id = person.get("id")
             participants.append(
                 ParticipantItem(
@@ -64,20 +67,20 @@ def parse_participants(item: dict[str, Any]) -> list[ParticipantItem]:
 def parse_request(item: dict[str, Any]) -> RequestItem:
     """One item of the requests API."""
     answer = item.get("answer") or {}
-    title = clean(item.get("title"))
+    title = clean_text(item.get("title"))
     if item.get("id") is None or not title:
         raise ValueError(f"request without an id or a title: {item.get('id')!r}")
     return RequestItem(
         mazhilis_id=int(item["id"]),
-        number=clean(item.get("number")),
+        number=clean(item.get("number"), 100),
         request_date=parse_date(item.get("request_date")),
         title=title,
-        addressee=clean(item.get("addressee")),
+        addressee=clean_text(item.get("addressee")),
         source_convocation_id=item.get("convocation_id"),
         source_session_id=item.get("session_id"),
-        document_url=clean(item.get("document_url")),
+        document_url=clean(item.get("document_url"), 2000),
         answer_date=parse_date(answer.get("answer_date")),
-        answer_document_url=clean(answer.get("document_url")),
+        answer_document_url=clean(answer.get("document_url"), 2000),
         participants=parse_participants(item),
         item_hash=item_hash(item),
     )
@@ -254,6 +257,9 @@ class MazhilisRequestsSpider(MazhilisSpider):
         )
         if failure.check(DownloadCancelledError) and "max size" in file.detail:
             file.status = "oversized"
+        elif failure.check(IgnoreRequest) and not file.http_status:
+            # The offsite filter: a document on another host is not fetched.
+            file.status, file.detail = "offsite", "not on the source's host"
         else:
             self.page_failed(request.url, file.detail)
         self.warn_file(file)

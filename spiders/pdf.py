@@ -7,6 +7,8 @@ from io import BytesIO
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
+from spiders.text import without_controls
+
 # pypdf logs every repair it makes of a damaged file; the status says enough.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -28,7 +30,7 @@ def read_pdf(body: bytes) -> PdfReading:
         texts = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
         return PdfReading("broken", detail=f"{exc.__class__.__name__}: {exc}")
-    text = "\n".join(t.strip() for t in texts).strip()
+    text = without_controls("\n".join(t.strip() for t in texts)).strip()
     if not text:
         return PdfReading("no_text", pages=len(texts), detail="no text layer")
     return PdfReading("ok", pages=len(texts), text=text)

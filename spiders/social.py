@@ -34,7 +34,8 @@ def parse_social_link(url: str, learned_from: str) -> SocialAccountItem | None:
         if not ids:
             return None
         handle = ids[0]
-    handle = handle.lstrip("@").lower()
+    # The column holds 200 characters; no platform allows a handle that long.
+    handle = handle.lstrip("@").lower()[:200]
     if not handle:
         return None
     return SocialAccountItem(

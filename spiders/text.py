@@ -5,6 +5,15 @@ import re
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _GUILLEMETS = re.compile(r"«([^»]+)»")
+# Control characters but tab and newlines: PostgreSQL refuses NUL in text, and
+# none of them belongs in a name or a title.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(text: str) -> str:
+    """`text` without control characters (NUL, escape, bell ...), tabs and newlines
+    kept."""
+    return _CONTROL.sub("", text)
 
 
 def script_of(text: str) -> str:
@@ -18,18 +27,27 @@ def script_of(text: str) -> str:
     return "Latn" if latin else "Zyyy"
 
 
-def clean(value: object) -> str | None:
-    """A stripped string, or None for null, empty and the literal string "None"."""
+def clean(value: object, limit: int = 300) -> str | None:
+    """A stripped string, or None for null, empty and the literal string "None";
+    one longer than `limit` characters is cut there and ends with "…" (a name of
+    100 KB is no name, and would not fit its column)."""
     if value is None:
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(without_controls(str(value)).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     # The API gives a missing patronymic as null or as "None" (deputy 88's kk form).
     return None if text in ("", "None", "null") else text
 
 
+def clean_text(value: object) -> str | None:
+    """A title or a text: as `clean`, of any length."""
+    return clean(value, limit=10**9)
+
+
 def clean_email(value: object) -> str | None:
     """An email without the stray spaces the API has ("a.kalykov @parlam.kz")."""
-    text = clean(value)
+    text = clean(value, 320)
     return re.sub(r"\s+", "", text) if text else None
 
 
@@ -62,5 +80,5 @@ def party_in(faction: str | None) -> str | None:
     match = _GUILLEMETS.search(faction)
     if not match:
         return None
-    name = " ".join(match.group(1).split())
+    name = " ".join(match.group(1).split())[:200]
     return PARTIES.get(name.lower(), name)

@@ -279,7 +279,8 @@ class RequestFile(Seen, Base):
     kind: Mapped[str] = mapped_column(String(20))
     url: Mapped[str] = mapped_column(String(2000))
     # "ok", "no_text" (a scan without a text layer), "missing" (404/410),
-    # "broken" (not a readable PDF), "oversized" (over the size limit) or
+    # "broken" (not a readable PDF), "oversized" (over the size limit), "offsite"
+    # (on another host than the source's: not fetched) or
     # "failed" (the download failed; tried again on the next crawl).
     status: Mapped[str] = mapped_column(String(20))
     http_status: Mapped[int | None]
