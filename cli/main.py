@@ -124,9 +124,33 @@ def _exit_code(results: list) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    results = _crawl(args.sources, _log_overrides(args), mode="nightly")
+    sources = args.sources
+    if args.resume:
+        sources = _unfinished(args.sources)
+        if not sources:
+            print("nothing to resume: the latest run of every source succeeded")
+            return EXIT_OK
+        print(f"resuming {', '.join(sources)}")
+    results = _crawl(sources, _log_overrides(args), mode="nightly")
     _print_runs(_database_url(), [r.run_id for r in results if r.run_id])
     return _exit_code(results)
+
+
+def _unfinished(named: list[str]) -> list[str]:
+    """Of the named sources (all when none), those whose latest run did not end
+    well: a new run takes up from the last successful one, so nothing is lost."""
+    from cli.status import unfinished_sources
+    from storage import db
+
+    url = _database_url()
+    _checked_database(url)
+    engine = db.make_engine(url)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            unfinished = unfinished_sources(session)
+    finally:
+        engine.dispose()
+    return [s for s in unfinished if not named or s in named]
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -258,6 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SOURCE",
         help="mazhilis-deputies, mazhilis-requests, mazhilis-activities, "
         "telegram, instagram, facebook or amanat",
+    )
+    crawl.add_argument(
+        "--resume",
+        action="store_true",
+        help="crawl only the sources whose latest run was killed, failed or "
+        "partial (running again is always safe: writes are idempotent)",
     )
     _add_logging(crawl)
     crawl.set_defaults(handler=cmd_crawl)

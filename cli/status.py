@@ -54,6 +54,18 @@ def outcome_of(run: CrawlRun) -> str:
     return run.outcome
 
 
+def unfinished_sources(session: Session) -> list[str]:
+    """The sources whose latest run did not succeed (killed, failed, partial)."""
+    latest: dict[str, CrawlRun] = {}
+    for run in session.scalars(select(CrawlRun).order_by(CrawlRun.id)):
+        latest[run.source] = run
+    return [
+        source
+        for source, run in latest.items()
+        if outcome_of(run) in ("killed", "failed", "partial")
+    ]
+
+
 def format_runs(runs: list[CrawlRun]) -> str:
     """A plain-text table, newest run first, with each problem under its run."""
     header = "  ".join(title.ljust(width) for title, width in COLUMNS).rstrip()

@@ -153,8 +153,11 @@ def test_a_crawl_killed_in_the_middle_ends_as_a_clean_one(tmp_path):
 
     with ReplicaProcess() as replica:
         environment = {"DATABASE_URL": killed_url, "MWATCH_MAZHILIS_URL": replica.url}
-        again = mwatch("crawl", "mazhilis-requests", env=environment)
-    assert again.code == 0, again.stdout + again.stderr
+        again = mwatch("crawl", "--resume", env=environment)
+        assert again.code == 0, again.stdout + again.stderr
+        assert "resuming mazhilis-requests" in again.stdout
+        nothing_left = mwatch("crawl", "--resume", env=environment)
+    assert "nothing to resume" in nothing_left.stdout
     assert snapshot(killed_url) == clean
     outcomes = [o for (o,) in rows(killed_url, select(CrawlRun.outcome))]
     assert outcomes == ["killed", "success"]
