@@ -36,6 +36,8 @@ MAZHILIS_ACTIVITIES_PAGE_SIZE = 100
 MAZHILIS_ACTIVITIES_VIA_BROWSER = os.environ.get(
     "MWATCH_ACTIVITIES_VIA_BROWSER", ""
 ).lower() in ("1", "true", "yes")
+# How far back a first crawl of a Telegram channel reads.
+TELEGRAM_HISTORY_DAYS = int(os.environ.get("MWATCH_TELEGRAM_HISTORY_DAYS", "365"))
 # A nightly crawl re-reads records this many days older than its last success.
 NIGHTLY_OVERLAP_DAYS = int(os.environ.get("MWATCH_NIGHTLY_OVERLAP_DAYS", "7"))
 # A PDF larger than this is not downloaded; it is recorded as oversized.

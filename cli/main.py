@@ -207,7 +207,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         db.upgrade(url)
         overrides = _log_overrides(args) | {
             "DATABASE_URL": url,
-            "MAZHILIS_URL": replica.url,
+            "MAZHILIS_URL": replica.urls["mazhilis"],
+            "TELEGRAM_URL": replica.urls["telegram"],
             # The replica's data stands for its own present, not today.
             "TODAY": present_day(generate_dataset()).isoformat(),
         }

@@ -187,3 +187,22 @@ class ActivityItem:
     fetched_via: str
     item_hash: str
     document: DocumentRef | None = None
+
+
+@dataclass
+class PostItem:
+    """A post of a deputy's account (SOURCES.md §2-4)."""
+
+    platform: str
+    handle: str
+    source_post_id: str
+    url: str
+    posted_at: datetime
+    text: str | None
+    hashtags: list[str]
+    photos: list[str]
+    views: int | None
+    edited: bool | None
+    forwarded_from: str | None
+    item_hash: str
+    document: DocumentRef | None = None

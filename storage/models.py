@@ -311,3 +311,28 @@ class Activity(Seen, Base):
     fetched_via: Mapped[str] = mapped_column(String(10))
     # SHA-256 of the title, text, place and date: tells a nightly crawl what changed.
     item_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Post(Seen, Base):
+    """A post of a deputy's social account (a Telegram channel's, ...)."""
+
+    __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("platform", "source_post_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    # The platform's own id: "<channel>/<number>" on Telegram.
+    source_post_id: Mapped[str] = mapped_column(String(300))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("social_accounts.id"))
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"), index=True)
+    # The post's address on the real platform (https://t.me/<channel>/<number>).
+    url: Mapped[str] = mapped_column(Text)
+    posted_at: Mapped[datetime] = mapped_column(index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    hashtags: Mapped[list | None] = mapped_column(JSON)
+    photos: Mapped[list | None] = mapped_column(JSON)
+    views: Mapped[int | None]
+    edited: Mapped[bool | None]
+    forwarded_from: Mapped[str | None] = mapped_column(Text)
+    # SHA-256 of what the post says (not its views, which grow every day).
+    item_hash: Mapped[str] = mapped_column(String(64))

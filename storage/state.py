@@ -1,18 +1,27 @@
 """What a crawl reads of the database before it starts: where the last one ended."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
 from storage.db import make_engine, make_sessionmaker
-from storage.models import Activity, CrawlRun, DeputyRequest, RequestFile
+from storage.models import (
+    Activity,
+    CrawlRun,
+    DeputyRequest,
+    Post,
+    RequestFile,
+    SocialAccount,
+)
 
 
 def crawl_state(
-    url: str, source: str, model: type[DeputyRequest | Activity]
-) -> tuple[datetime | None, dict[int, str]]:
+    url: str, source: str, model: type[DeputyRequest | Activity | Post]
+) -> tuple[datetime | None, dict[Any, str]]:
     """The start of `source`'s last successful run, and the stored records of
     `model` as {source id: item hash}."""
+    source_id = model.source_post_id if model is Post else model.mazhilis_id
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine)() as session:
@@ -25,7 +34,7 @@ def crawl_state(
             known = {
                 source_id: hashed
                 for source_id, hashed in session.execute(
-                    select(model.mazhilis_id, model.item_hash)
+                    select(source_id, model.item_hash)
                 )
             }
     finally:
@@ -45,5 +54,24 @@ def request_files_stored(url: str) -> set[tuple[int, str]]:
                 .where(RequestFile.status != "failed")
             )
             return {(source_id, kind) for source_id, kind in rows}
+    finally:
+        engine.dispose()
+
+
+def accounts_of(url: str, platform: str) -> list[str]:
+    """The handles of the stored accounts on `platform`, still listed."""
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            return list(
+                session.scalars(
+                    select(SocialAccount.handle)
+                    .where(
+                        SocialAccount.platform == platform,
+                        SocialAccount.no_longer_seen_at.is_(None),
+                    )
+                    .order_by(SocialAccount.handle)
+                )
+            )
     finally:
         engine.dispose()

@@ -10,6 +10,7 @@ from spiders.items import (
     ConvocationItem,
     DeputyItem,
     DocumentRef,
+    PostItem,
     RawDocument,
     RequestFileItem,
     RequestItem,
@@ -22,6 +23,7 @@ from storage.models import (
     DeputyName,
     DeputyRequest,
     Mandate,
+    Post,
     RequestFile,
     RequestParticipant,
     SocialAccount,
@@ -382,6 +384,40 @@ class Writer:
         ).values()
         return activity_id
 
+    def write_post(self, item: PostItem, now: datetime) -> int:
+        account = self.session.execute(
+            select(SocialAccount.id, SocialAccount.deputy_id).where(
+                SocialAccount.platform == item.platform,
+                SocialAccount.handle == item.handle.lower(),
+            )
+        ).first()
+        (post_id,) = upsert(
+            self.session,
+            Post,
+            [
+                {
+                    "platform": item.platform,
+                    "source_post_id": item.source_post_id,
+                    "account_id": account[0] if account else None,
+                    "deputy_id": account[1] if account else None,
+                    "url": item.url,
+                    "posted_at": item.posted_at,
+                    "text": item.text,
+                    "hashtags": item.hashtags,
+                    "photos": item.photos,
+                    "views": item.views,
+                    "edited": item.edited,
+                    "forwarded_from": item.forwarded_from,
+                    "item_hash": item.item_hash,
+                    "source_document_id": self.document_id(item.document),
+                }
+            ],
+            key=("platform", "source_post_id"),
+            now=now,
+            counts=self.counts,
+        ).values()
+        return post_id
+
     def write(self, item: object, now: datetime) -> None:
         """Write any item the spiders yield."""
         writers = {
@@ -391,6 +427,7 @@ class Writer:
             RequestItem: self.write_request,
             RequestFileItem: self.write_request_file,
             ActivityItem: self.write_activity,
+            PostItem: self.write_post,
         }
         writer = writers.get(type(item))
         if writer is None:

@@ -1,0 +1,127 @@
+"""Deputies' Telegram channels through their public preview (SOURCES.md §2).
+
+The channels are the stored Telegram accounts (from the deputies' `telegram_link`).
+Each preview page holds 20 posts; `?before=<id>` pages back. A nightly crawl stops
+at posts stored unchanged and older than its last success; a first crawl reads
+`TELEGRAM_HISTORY_DAYS` back; a backfill its window.
+"""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from scrapy import Request
+from scrapy.http import Response
+
+from scrapers.selectors import LayoutError
+from spiders.base import SourceSpider, item_hash
+from spiders.items import Page, PostItem
+from spiders.telegram_page import TelegramPost, parse_channel_page
+from storage.models import Post
+from storage.state import accounts_of, crawl_state
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def post_item(post: TelegramPost) -> PostItem:
+    """A post as stored; its hash covers what it says, not its views."""
+    content = {
+        "text": post.text,
+        "photos": post.photos,
+        "edited": post.edited,
+        "forwarded_from": post.forwarded_from,
+    }
+    return PostItem(
+        platform="telegram",
+        handle=post.channel,
+        source_post_id=f"{post.channel}/{post.id}",
+        url=post.url,
+        posted_at=post.posted_at,
+        text=post.text,
+        hashtags=post.hashtags,
+        photos=post.photos,
+        views=post.views,
+        edited=post.edited,
+        forwarded_from=post.forwarded_from,
+        item_hash=item_hash(content),
+    )
+
+
+class TelegramSpider(SourceSpider):
+    name = "telegram"
+    site = "telegram"
+    base_setting = "TELEGRAM_URL"
+
+    @property
+    def base_url(self) -> str:
+        return self.settings["TELEGRAM_URL"].rstrip("/")
+
+    def today(self) -> date:
+        today = self.settings["TODAY"]
+        return date.fromisoformat(today) if today else datetime.now(UTC).date()
+
+    async def start(self) -> Any:
+        url = self.settings["DATABASE_URL"]
+        self.cutoff, self.known = None, {}
+        if self.mode == "nightly":
+            last, self.known = crawl_state(url, self.name, Post)
+            if last is not None:
+                overlap = self.settings.getint("NIGHTLY_OVERLAP_DAYS")
+                self.cutoff = last.date() - timedelta(days=overlap)
+            elif self.window.since is None:
+                days = self.settings.getint("TELEGRAM_HISTORY_DAYS")
+                self.window.since = self.today() - timedelta(days=days)
+        channels = accounts_of(url, "telegram")
+        if not channels:
+            self.warn("no Telegram channel is stored: crawl mazhilis-deputies first")
+        for channel in channels:
+            yield self.channel_request(channel)
+
+    def channel_request(self, channel: str, before: int | None = None) -> Request:
+        query = f"?before={before}" if before else ""
+        return Request(
+            f"{self.base_url}/s/{channel}{query}",
+            callback=self.parse_channel,
+            errback=self.on_error,
+            cb_kwargs={"channel": channel},
+            # A channel without a public preview redirects to /<channel>.
+            meta={"dont_redirect": True, "handle_httpstatus_list": list(REDIRECTS)},
+        )
+
+    def parse_channel(self, response: Response, channel: str) -> Iterator[Any]:
+        """One page of a channel: its posts, then the older page if needed."""
+        if response.status in REDIRECTS:
+            location = response.headers.get("Location", b"").decode("latin-1")
+            self.warn(
+                f"telegram channel {channel} has no public preview (it redirects "
+                f"to {location}): its posts need another way in"
+            )
+            self.report.setdefault("no_public_preview", []).append(channel)
+            return
+        document = self.document(response)
+        try:
+            page = parse_channel_page(response.text)
+        except (LayoutError, ValueError, KeyError) as exc:
+            self.page_failed(response.url, f"channel page layout: {exc}")
+            self.layout.page_broken("channel-page", response.url, str(exc))
+            yield Page([document])
+            return
+        posts = [post for post in page.posts if not post.service]
+        self.layout.records_read("channel-page", response.url, len(page.posts))
+        kept, older = [], False
+        settled = bool(posts)
+        for post in posts:
+            item = post_item(post)
+            item.document = document.ref
+            day = post.posted_at.date()
+            position = self.window.position(day)
+            older = older or position < 0
+            known = self.known.get(item.source_post_id) == item.item_hash
+            settled = settled and known and self.cutoff is not None and day < (
+                self.cutoff
+            )
+            if position == 0:
+                kept.append(item)
+        yield Page([document], kept)
+        if page.before and not settled and not older:
+            yield self.channel_request(channel, page.before)
