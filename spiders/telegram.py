@@ -117,8 +117,8 @@ class TelegramSpider(SourceSpider):
             position = self.window.position(day)
             older = older or position < 0
             known = self.known.get(item.source_post_id) == item.item_hash
-            settled = settled and known and self.cutoff is not None and day < (
-                self.cutoff
+            settled = (
+                settled and known and self.cutoff is not None and day < (self.cutoff)
             )
             if position == 0:
                 kept.append(item)
