@@ -128,6 +128,18 @@ class SourceSpider(scrapy.Spider):
             for p in problems
         )
 
+    def nightly_cutoff(self, last_success: datetime | None) -> date | None:
+        """Records older than this and stored unchanged end a nightly crawl's paging;
+        None (no successful run yet) reads everything."""
+        if last_success is None:
+            return None
+        overlap = self.settings.getint("NIGHTLY_OVERLAP_DAYS")
+        return last_success.date() - timedelta(days=overlap)
+
+    def before_cutoff(self, day: date | None) -> bool:
+        cutoff = getattr(self, "cutoff", None)
+        return cutoff is not None and day is not None and day < cutoff
+
     @property
     def unfiltered(self) -> bool:
         """Whether the run reads all the source has (no window, no deputy)."""
@@ -212,18 +224,6 @@ class MazhilisSpider(SourceSpider):
 
     def api(self, path: str) -> str:
         return f"{self.base_url}/api/core/{path}"
-
-    def nightly_cutoff(self, last_success: datetime | None) -> date | None:
-        """Records older than this and stored unchanged end a nightly crawl's paging;
-        None (no successful run yet) reads everything."""
-        if last_success is None:
-            return None
-        overlap = self.settings.getint("NIGHTLY_OVERLAP_DAYS")
-        return last_success.date() - timedelta(days=overlap)
-
-    def before_cutoff(self, day: date | None) -> bool:
-        cutoff = getattr(self, "cutoff", None)
-        return cutoff is not None and day is not None and day < cutoff
 
     async def start_window(
         self, first: Callable[[], Request]

@@ -65,10 +65,8 @@ class TelegramSpider(SourceSpider):
         self.cutoff, self.known = None, {}
         if self.mode == "nightly":
             last, self.known = crawl_state(url, self.name, Post)
-            if last is not None:
-                overlap = self.settings.getint("NIGHTLY_OVERLAP_DAYS")
-                self.cutoff = last.date() - timedelta(days=overlap)
-            elif self.window.since is None:
+            self.cutoff = self.nightly_cutoff(last)
+            if last is None and self.window.since is None:
                 days = self.settings.getint("TELEGRAM_HISTORY_DAYS")
                 self.window.since = self.today() - timedelta(days=days)
         channels = accounts_of(url, "telegram")
@@ -117,9 +115,7 @@ class TelegramSpider(SourceSpider):
             position = self.window.position(day)
             older = older or position < 0
             known = self.known.get(item.source_post_id) == item.item_hash
-            settled = (
-                settled and known and self.cutoff is not None and day < (self.cutoff)
-            )
+            settled = settled and known and self.before_cutoff(day)
             if position == 0:
                 kept.append(item)
         yield Page([document], kept)
