@@ -17,7 +17,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from spiders.decoding import BadPayload, json_of
-from spiders.items import RawDocument
+from spiders.items import Page, RawDocument
 from spiders.layout import LayoutAudit
 
 MODES = ("nightly", "backfill")
@@ -173,6 +173,13 @@ class SourceSpider(scrapy.Spider):
     def page_failed(self, url: str, reason: str) -> None:
         self.failed_pages.append({"url": url, "reason": reason})
         self.logger.error("page failed: %s: %s", url, reason)
+
+    def unreadable(self, document: RawDocument, page_type: str, reason: str) -> Page:
+        """A page its parser cannot read (its layout changed): recorded as failed
+        and audited; only its raw document is stored."""
+        self.page_failed(document.url, f"{page_type} unreadable: {reason}")
+        self.layout.page_broken(page_type, document.url, reason)
+        return Page([document])
 
     def on_error(self, failure: Failure) -> None:
         """Errback: the page is recorded as failed and the crawl goes on."""

@@ -195,9 +195,7 @@ class MazhilisActivitiesSpider(MazhilisSpider):
             )
             items = [parse_activity(obj, deputy) for obj in complete]
         except (ValueError, KeyError, TypeError) as exc:
-            self.page_failed(response.url, f"not a page of activities: {exc}")
-            self.layout.page_broken("activities-api", response.url, "JSON with result")
-            yield Page([document])
+            yield self.unreadable(document, "activities-api", f"no count/result: {exc}")
             return
         if offset == 0 and self.unfiltered and not self.via_browser:
             self.report["total"] = self.report.get("total", 0) + count
@@ -212,9 +210,7 @@ class MazhilisActivitiesSpider(MazhilisSpider):
         try:
             rendered = parse_activities_page(response.text)
         except (LayoutError, ValueError, KeyError) as exc:
-            self.page_failed(response.url, f"activities page layout: {exc}")
-            self.layout.page_broken("activities-page", response.url, str(exc))
-            yield Page([document])
+            yield self.unreadable(document, "activities-page", str(exc))
             return
         self.layout.records_read(
             "activities-page", response.url, len(rendered.activities)

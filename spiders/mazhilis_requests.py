@@ -162,9 +162,7 @@ class MazhilisRequestsSpider(MazhilisSpider):
         try:
             count, items = int(payload["count"]), list(payload["result"])
         except (ValueError, KeyError, TypeError) as exc:
-            self.page_failed(response.url, f"not a page of requests: {exc}")
-            self.layout.page_broken("requests-list", response.url, "JSON with result")
-            yield Page([document])
+            yield self.unreadable(document, "requests-list", f"no count/result: {exc}")
             return
         items = self.layout.complete(
             "requests-list", response.url, items, REQUEST_FIELDS, REQUEST_REQUIRED

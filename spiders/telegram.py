@@ -100,9 +100,7 @@ class TelegramSpider(SourceSpider):
         try:
             page = parse_channel_page(response.text)
         except (LayoutError, ValueError, KeyError) as exc:
-            self.page_failed(response.url, f"channel page layout: {exc}")
-            self.layout.page_broken("channel-page", response.url, str(exc))
-            yield Page([document])
+            yield self.unreadable(document, "channel-page", str(exc))
             return
         posts = [post for post in page.posts if not post.service]
         self.layout.records_read("channel-page", response.url, len(page.posts))

@@ -8,12 +8,23 @@ from dataclasses import dataclass
 
 import settings
 from replica import generate_dataset, present_day
+from storage import db
 
 
 @functools.cache
 def replica_today() -> str:
     """The default dataset's present: silence is measured to it, not to today."""
     return present_day(generate_dataset()).isoformat()
+
+
+def rows(url: str, query) -> list:  # noqa: ANN001
+    """What a query finds in the database at `url`, as tuples."""
+    engine = db.make_engine(url)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            return session.execute(query).all()
+    finally:
+        engine.dispose()
 
 
 @dataclass

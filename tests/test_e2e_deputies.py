@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from replica import ReplicaProcess, dump_dataset, generate_dataset
 from storage import db
 from storage.models import CrawlRun, Deputy, DeputyName, Mandate, SocialAccount
-from tests.e2e import mwatch
+from tests.e2e import mwatch, rows
 
 pytestmark = pytest.mark.e2e
 
@@ -27,15 +27,6 @@ def replica():
 def crawl(url, replica_url, *args):
     env = {"DATABASE_URL": url, "MWATCH_MAZHILIS_URL": replica_url}
     return mwatch("crawl", *args, env=env)
-
-
-def stored(url, query):
-    engine = db.make_engine(url)
-    try:
-        with db.make_sessionmaker(engine)() as session:
-            return session.execute(query).all()
-    finally:
-        engine.dispose()
 
 
 def sitting(dataset):
@@ -58,7 +49,7 @@ def test_crawl_stores_every_deputy_with_both_name_forms_once(
         for d in sitting(dataset)
         for lang in ("kk", "ru")
     }
-    names = stored(
+    names = rows(
         database_url,
         select(Deputy.mazhilis_id, DeputyName.lang, DeputyName.full_name).join(
             DeputyName.deputy
@@ -68,7 +59,7 @@ def test_crawl_stores_every_deputy_with_both_name_forms_once(
     assert set(names) == expected
     assert len(names) == len(expected)
     types = dict(
-        stored(
+        rows(
             database_url,
             select(Mandate.deputy_type, func.count()).group_by(Mandate.deputy_type),
         )
@@ -80,7 +71,7 @@ def test_crawl_stores_every_deputy_with_both_name_forms_once(
         for field in ("telegram_link", "instagram_link", "facebook_link")
         if d["kk"][field]
     )
-    accounts = stored(
+    accounts = rows(
         database_url,
         select(func.count()).where(
             SocialAccount.platform.in_(["telegram", "instagram", "facebook"])
@@ -90,7 +81,7 @@ def test_crawl_stores_every_deputy_with_both_name_forms_once(
 
     second = crawl(database_url, replica.url, "mazhilis-deputies")
     assert second.code == 0, second.stderr
-    runs = stored(
+    runs = rows(
         database_url,
         select(
             CrawlRun.outcome,
@@ -123,7 +114,7 @@ def test_a_list_outside_the_sanity_band_fails_and_stores_nothing(
         result = crawl(sqlite_url, three.url, "mazhilis-deputies")
     assert result.code == 1
     assert "lists 3 deputies, outside the sanity band 80..110" in result.stdout
-    [(outcome, message, report)] = stored(
+    [(outcome, message, report)] = rows(
         sqlite_url,
         select(CrawlRun.outcome, CrawlRun.message, CrawlRun.report)
         .order_by(CrawlRun.id.desc())
@@ -134,8 +125,8 @@ def test_a_list_outside_the_sanity_band_fails_and_stores_nothing(
     # Only the raw documents and the convocations were written; no deputy.
     assert set(report["tables"]) == {"source_documents", "convocations", "sessions"}
     assert report["tables"]["convocations"]["updated"] == 0
-    assert stored(sqlite_url, select(func.count(Deputy.id)))[0][0] == 98
-    assert stored(sqlite_url, select(func.count(DeputyName.id)))[0][0] == 196
+    assert rows(sqlite_url, select(func.count(Deputy.id)))[0][0] == 98
+    assert rows(sqlite_url, select(func.count(DeputyName.id)))[0][0] == 196
 
 
 def test_crawl_survives_the_flaky_profile(sqlite_url):
@@ -145,7 +136,7 @@ def test_crawl_survives_the_flaky_profile(sqlite_url):
         stats = flaky.stats()
     print(f"flaky replica: {stats['requests']} requests, faults {stats['faults']}")
     assert result.code == 0, result.stdout + result.stderr
-    assert stored(sqlite_url, select(func.count(Deputy.id)))[0][0] == 98
+    assert rows(sqlite_url, select(func.count(Deputy.id)))[0][0] == 98
 
 
 def test_demo_crawls_the_replica_into_a_fresh_database(tmp_path):
@@ -155,4 +146,4 @@ def test_demo_crawls_the_replica_into_a_fresh_database(tmp_path):
     assert re.search(r"^  deputy_names +196$", result.stdout, re.MULTILINE)
     assert "success" in result.stdout
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    assert stored(url, select(func.count(Deputy.id)))[0][0] == 98
+    assert rows(url, select(func.count(Deputy.id)))[0][0] == 98

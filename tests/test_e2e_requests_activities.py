@@ -16,7 +16,7 @@ from storage.models import (
     RequestFile,
     RequestParticipant,
 )
-from tests.e2e import mwatch
+from tests.e2e import mwatch, rows
 
 pytestmark = pytest.mark.e2e
 SOURCES = ("mazhilis-deputies", "mazhilis-requests", "mazhilis-activities")
@@ -35,15 +35,6 @@ def replica():
 
 def env(url, replica_url, **more):
     return {"DATABASE_URL": url, "MWATCH_MAZHILIS_URL": replica_url} | more
-
-
-def rows(url, query):
-    engine = db.make_engine(url)
-    try:
-        with db.make_sessionmaker(engine)() as session:
-            return session.execute(query).all()
-    finally:
-        engine.dispose()
 
 
 def last_runs(url, count):

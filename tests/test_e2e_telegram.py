@@ -8,18 +8,9 @@ from sqlalchemy import select
 from replica import ReplicaProcess, generate_dataset
 from storage import db
 from storage.models import CrawlRun, Post
-from tests.e2e import mwatch
+from tests.e2e import mwatch, rows
 
 pytestmark = pytest.mark.e2e
-
-
-def rows(url, query):
-    engine = db.make_engine(url)
-    try:
-        with db.make_sessionmaker(engine)() as session:
-            return session.execute(query).all()
-    finally:
-        engine.dispose()
 
 
 def channel_of(link):

@@ -13,19 +13,10 @@ from sqlalchemy import select
 from replica import ReplicaProcess, dump_dataset, generate_dataset
 from storage import db
 from storage.models import Activity, CrawlRun, Deputy, DeputyRequest, RequestFile
-from tests.e2e import mwatch
+from tests.e2e import mwatch, rows
 
 pytestmark = pytest.mark.e2e
 SOURCES = ("mazhilis-deputies", "mazhilis-requests", "mazhilis-activities")
-
-
-def rows(url, query):
-    engine = db.make_engine(url)
-    try:
-        with db.make_sessionmaker(engine)() as session:
-            return session.execute(query).all()
-    finally:
-        engine.dispose()
 
 
 def snapshot(url):

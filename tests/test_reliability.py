@@ -24,18 +24,9 @@ from storage.models import (
     RequestParticipant,
     SocialAccount,
 )
-from tests.e2e import mwatch
+from tests.e2e import mwatch, rows
 
 pytestmark = pytest.mark.e2e
-
-
-def rows(url, query):
-    engine = db.make_engine(url)
-    try:
-        with db.make_sessionmaker(engine)() as session:
-            return session.execute(query).all()
-    finally:
-        engine.dispose()
 
 
 def test_a_deputy_gone_from_the_list_is_marked_not_deleted(sqlite_url, tmp_path):
