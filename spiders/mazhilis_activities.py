@@ -201,8 +201,10 @@ class MazhilisActivitiesSpider(MazhilisSpider):
             self.report["total"] = self.report.get("total", 0) + count
         kept, go_on = self.in_window(items, document.ref)
         yield Page([document], kept)
-        if go_on and offset + len(items) < count:
-            yield self.api_request(deputy, offset + len(items))
+        # The next page starts after every item of this one, stored or not.
+        following = offset + len(objects)
+        if go_on and following < count:
+            yield self.api_request(deputy, following)
 
     def parse_page(self, response: Response, deputy: int, page: int) -> Iterator[Any]:
         """One page as the browser rendered it."""

@@ -164,6 +164,8 @@ class MazhilisRequestsSpider(MazhilisSpider):
         except (ValueError, KeyError, TypeError) as exc:
             yield self.unreadable(document, "requests-list", f"no count/result: {exc}")
             return
+        # The next page starts after every item of this one, stored or not.
+        following = offset + len(items)
         items = self.layout.complete(
             "requests-list", response.url, items, REQUEST_FIELDS, REQUEST_REQUIRED
         )
@@ -191,7 +193,6 @@ class MazhilisRequestsSpider(MazhilisSpider):
             files.extend(self.file_requests(request, fetch_all=not known))
         yield Page([document], records)
         yield from files
-        following = offset + len(items)
         if settled:
             self.logger.info("stopped at offset %s: the rest is stored", offset)
         elif items and following < count and not older:
