@@ -136,6 +136,29 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return _exit_code(results)
 
 
+def cmd_accounts_load(args: argparse.Namespace) -> int:
+    from storage import db
+    from storage.accounts import load_accounts, read_accounts
+
+    path = Path(args.file)
+    accounts, problems = read_accounts(path)
+    url = _database_url()
+    _checked_database(url)
+    engine = db.make_engine(url)
+    try:
+        with db.make_sessionmaker(engine).begin() as session:
+            counts, refused = load_accounts(session, path, accounts)
+    finally:
+        engine.dispose()
+    for problem in problems + refused:
+        print(f"mwatch: {problem}", file=sys.stderr)
+    print(
+        f"{path}: {counts.inserted} accounts added, {counts.updated} changed, "
+        f"{counts.unchanged} as they were; {len(problems + refused)} lines refused"
+    )
+    return EXIT_RUN_FAILED if problems or refused else EXIT_OK
+
+
 def _unfinished(named: list[str]) -> list[str]:
     """Of the named sources (all when none), those whose latest run did not end
     well: a new run takes up from the last successful one, so nothing is lost."""
@@ -323,6 +346,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_logging(backfill)
     backfill.set_defaults(handler=cmd_backfill)
 
+    accounts = commands.add_parser(
+        "accounts",
+        help="social accounts the parliament does not list (the accounts file)",
+        description="Manage the accounts kept by hand, in a file of lines "
+        "'DEPUTY_ID, PLATFORM, HANDLE_OR_URL' (# starts a comment). See the README.",
+    )
+    accounts_commands = accounts.add_subparsers(
+        dest="accounts_command", metavar="ACTION", required=True
+    )
+    load = accounts_commands.add_parser(
+        "load",
+        help="store the accounts of an accounts file, tied to their deputies",
+        description="Read FILE and store its accounts. A line that cannot be read, "
+        "or that names a deputy not stored, is reported with its number and the "
+        "rest still load; the exit status is then 1.",
+    )
+    load.add_argument("file", metavar="FILE")
+    load.set_defaults(handler=cmd_accounts_load)
+
     status = commands.add_parser(
         "status",
         help="show the last crawl runs",
@@ -397,11 +439,12 @@ def main(argv: list[str] | None = None) -> int:
 def run_handler(handler: Callable[[argparse.Namespace], int], args) -> int:  # noqa: ANN001
     """Run a command; expected mistakes print one clear line, not a traceback."""
     from cli.crawling import UsageError
+    from storage.accounts import AccountsFileError
     from storage.db import DatabaseError
 
     try:
         return handler(args)
-    except (UsageError, DatabaseError) as exc:
+    except (UsageError, DatabaseError, AccountsFileError) as exc:
         print(f"mwatch: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

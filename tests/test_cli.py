@@ -14,6 +14,8 @@ COMMANDS = [
     ["crawl"],
     ["backfill"],
     ["status"],
+    ["accounts"],
+    ["accounts", "load"],
     ["demo"],
     ["replica"],
     ["replica", "serve"],

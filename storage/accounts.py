@@ -1,0 +1,145 @@
+"""The accounts file: social accounts the parliament does not list, kept by hand.
+
+Format (UTF-8 text, one account a line, `#` starts a comment):
+
+    # deputy id (the Mazhilis's, as in /ru/deputies/71), platform, handle or URL
+    71, instagram, https://www.instagram.com/abzal.kuspan/
+    56, telegram, kalykov_arman_official
+
+Platforms: telegram, instagram, facebook, youtube, twitter. A line that cannot be
+read is reported with its number and the rest still load.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spiders.items import SocialAccountItem
+from spiders.social import parse_social_link
+from storage.models import Deputy, SocialAccount
+from storage.upsert import Counts, upsert
+
+LEARNED_FROM = "accounts-file"
+URLS = {
+    "telegram": "https://t.me/{}",
+    "instagram": "https://www.instagram.com/{}/",
+    "facebook": "https://www.facebook.com/{}",
+    "youtube": "https://www.youtube.com/@{}",
+    "twitter": "https://x.com/{}",
+}
+
+
+class AccountsFileError(Exception):
+    """An accounts file that cannot be read at all."""
+
+
+@dataclass
+class AccountLine:
+    number: int
+    deputy: int
+    account: SocialAccountItem
+
+
+def parse_line(text: str) -> tuple[int, SocialAccountItem] | None:
+    """(deputy id, account) of one line; None for a blank or comment line;
+    ValueError saying what is wrong otherwise."""
+    content = text.split("#", 1)[0].strip()
+    if not content:
+        return None
+    parts = [part.strip() for part in content.split(",")]
+    if len(parts) != 3:
+        raise ValueError(
+            f"expected 3 fields (deputy id, platform, handle or URL), got {len(parts)}"
+        )
+    deputy, platform, handle = parts
+    if not deputy.isdigit():
+        raise ValueError(f"deputy id {deputy!r} is not a number")
+    platform = platform.lower()
+    if platform not in URLS:
+        raise ValueError(
+            f"platform {platform!r} is not one of {', '.join(sorted(URLS))}"
+        )
+    url = handle if "://" in handle else URLS[platform].format(handle.lstrip("@"))
+    account = parse_social_link(url, LEARNED_FROM)
+    if account is None or account.platform != platform:
+        raise ValueError(f"{handle!r} is not a {platform} account")
+    return int(deputy), account
+
+
+def read_accounts(path: Path) -> tuple[list[AccountLine], list[str]]:
+    """The accounts of the file, and a message for each line that is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AccountsFileError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise AccountsFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise AccountsFileError(f"{path}: {exc.strerror}") from None
+    accounts, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        try:
+            parsed = parse_line(line)
+        except ValueError as exc:
+            problems.append(f"{path}:{number}: {exc}")
+            continue
+        if parsed is not None:
+            accounts.append(AccountLine(number, *parsed))
+    return accounts, problems
+
+
+def load_accounts(
+    session: Session, path: Path, accounts: list[AccountLine]
+) -> tuple[Counts, list[str]]:
+    """Store the accounts tied to their deputies; lines naming a deputy that is
+    not stored are reported."""
+    known = {
+        mazhilis_id: deputy_id
+        for mazhilis_id, deputy_id in session.execute(
+            select(Deputy.mazhilis_id, Deputy.id)
+        )
+    }
+    listed = {
+        (platform, handle)
+        for platform, handle in session.execute(
+            select(SocialAccount.platform, SocialAccount.handle).where(
+                SocialAccount.learned_from != LEARNED_FROM
+            )
+        )
+    }
+    counts, problems, rows = Counts(), [], []
+    for line in accounts:
+        if (line.account.platform, line.account.handle) in listed:
+            problems.append(
+                f"{path}:{line.number}: {line.account.platform} "
+                f"{line.account.handle} is already listed by the Mazhilis: skipped"
+            )
+            continue
+        deputy_id = known.get(line.deputy)
+        if deputy_id is None:
+            problems.append(
+                f"{path}:{line.number}: no deputy {line.deputy} is stored "
+                "(run `mwatch crawl mazhilis-deputies` first?)"
+            )
+            continue
+        rows.append(
+            {
+                "platform": line.account.platform,
+                "handle": line.account.handle,
+                "url": line.account.url,
+                "learned_from": LEARNED_FROM,
+                "deputy_id": deputy_id,
+            }
+        )
+    upsert(
+        session,
+        SocialAccount,
+        rows,
+        key=("platform", "handle"),
+        now=datetime.now(UTC),
+        counts=counts,
+    )
+    return counts, problems
