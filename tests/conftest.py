@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -59,3 +60,15 @@ def database_url(request: pytest.FixtureRequest) -> str:
     """Each storage test runs on both databases."""
     fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return request.getfixturevalue(fixture)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, launched as the crawler launches it (settings.py)."""
+    options = settings.PLAYWRIGHT_LAUNCH_OPTIONS
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=options["executable_path"], args=options["args"]
+        )
+        yield chromium
+        chromium.close()

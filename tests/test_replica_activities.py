@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from replica import (
     DatasetError,
@@ -23,15 +23,6 @@ from replica import (
 )
 from replica.activities import challenge_of, fnv1a
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DENIED = {"detail": "Access denied: enable JavaScript"}
 
 
@@ -74,16 +65,6 @@ def guarded(tmp_path_factory) -> Iterator[ReplicaProcess]:
     dump_dataset({**generate_dataset(), "activities_api": "browser-only"}, path)
     with ReplicaProcess(dataset=path) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

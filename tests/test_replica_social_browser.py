@@ -9,22 +9,13 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from replica import ReplicaProcess, generate_dataset
 from replica.facebook_page import LONG_TEXT
 from replica.instagram import APP_ID, DOC_ID
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 INSTAGRAM_POSTS = 'article a[href^="/instagram/p/"]'
 FACEBOOK_POSTS = 'div[role="feed"] > div[role="article"]'
 
@@ -49,16 +40,6 @@ def dataset() -> dict:
 def replica() -> Iterator[ReplicaProcess]:
     with ReplicaProcess() as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
