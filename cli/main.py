@@ -109,12 +109,8 @@ def _print_runs(url: str, run_ids: list[int]) -> None:
     from cli.status import format_runs, last_runs
     from storage import db
 
-    engine = db.make_engine(url)
-    try:
-        with db.make_sessionmaker(engine)() as session:
-            print(format_runs(last_runs(session, len(run_ids) or 1, ids=run_ids)))
-    finally:
-        engine.dispose()
+    with db.session_for(url) as session:
+        print(format_runs(last_runs(session, len(run_ids) or 1, ids=run_ids)))
 
 
 def _exit_code(results: list) -> int:
@@ -144,12 +140,8 @@ def cmd_accounts_load(args: argparse.Namespace) -> int:
     accounts, problems = read_accounts(path)
     url = _database_url()
     _checked_database(url)
-    engine = db.make_engine(url)
-    try:
-        with db.make_sessionmaker(engine).begin() as session:
-            counts, refused = load_accounts(session, path, accounts)
-    finally:
-        engine.dispose()
+    with db.session_for(url, write=True) as session:
+        counts, refused = load_accounts(session, path, accounts)
     for problem in problems + refused:
         print(f"mwatch: {problem}", file=sys.stderr)
     print(
@@ -167,12 +159,8 @@ def _unfinished(named: list[str]) -> list[str]:
 
     url = _database_url()
     _checked_database(url)
-    engine = db.make_engine(url)
-    try:
-        with db.make_sessionmaker(engine)() as session:
-            unfinished = unfinished_sources(session)
-    finally:
-        engine.dispose()
+    with db.session_for(url) as session:
+        unfinished = unfinished_sources(session)
     return [s for s in unfinished if not named or s in named]
 
 
@@ -204,12 +192,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     url = _database_url()
     _checked_database(url)
-    engine = db.make_engine(url)
-    try:
-        with db.make_sessionmaker(engine)() as session:
-            print(format_runs(last_runs(session, args.limit, args.source)))
-    finally:
-        engine.dispose()
+    with db.session_for(url) as session:
+        print(format_runs(last_runs(session, args.limit, args.source)))
     return EXIT_OK
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from storage.db import make_engine, make_sessionmaker
+from storage.db import session_for
 from storage.models import (
     Activity,
     CrawlRun,
@@ -21,57 +21,43 @@ def crawl_state(
 ) -> tuple[datetime | None, dict[Any, str]]:
     """The start of `source`'s last successful run, and the stored records of
     `model` as {source id: item hash}."""
-    source_id = model.source_post_id if model is Post else model.mazhilis_id
-    engine = make_engine(url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            last = session.scalar(
-                select(CrawlRun.started_at)
-                .where(CrawlRun.source == source, CrawlRun.outcome == "success")
-                .order_by(CrawlRun.started_at.desc())
-                .limit(1)
-            )
-            known = {
-                source_id: hashed
-                for source_id, hashed in session.execute(
-                    select(source_id, model.item_hash)
-                )
-            }
-    finally:
-        engine.dispose()
+    key = model.source_post_id if model is Post else model.mazhilis_id
+    with session_for(url) as session:
+        last = session.scalar(
+            select(CrawlRun.started_at)
+            .where(CrawlRun.source == source, CrawlRun.outcome == "success")
+            .order_by(CrawlRun.started_at.desc())
+            .limit(1)
+        )
+        known = {
+            source_id: hashed
+            for source_id, hashed in session.execute(select(key, model.item_hash))
+        }
     return last, known
 
 
 def request_files_stored(url: str) -> set[tuple[int, str]]:
     """(request's source id, kind) of the PDFs stored, but those whose download
     failed: a crawl fetches the others (never fetched, or killed before)."""
-    engine = make_engine(url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            rows = session.execute(
-                select(DeputyRequest.mazhilis_id, RequestFile.kind)
-                .join(RequestFile.request)
-                .where(RequestFile.status != "failed")
-            )
-            return {(source_id, kind) for source_id, kind in rows}
-    finally:
-        engine.dispose()
+    with session_for(url) as session:
+        rows = session.execute(
+            select(DeputyRequest.mazhilis_id, RequestFile.kind)
+            .join(RequestFile.request)
+            .where(RequestFile.status != "failed")
+        )
+        return {(source_id, kind) for source_id, kind in rows}
 
 
 def accounts_of(url: str, platform: str) -> list[str]:
     """The handles of the stored accounts on `platform`, still listed."""
-    engine = make_engine(url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            return list(
-                session.scalars(
-                    select(SocialAccount.handle)
-                    .where(
-                        SocialAccount.platform == platform,
-                        SocialAccount.no_longer_seen_at.is_(None),
-                    )
-                    .order_by(SocialAccount.handle)
+    with session_for(url) as session:
+        return list(
+            session.scalars(
+                select(SocialAccount.handle)
+                .where(
+                    SocialAccount.platform == platform,
+                    SocialAccount.no_longer_seen_at.is_(None),
                 )
+                .order_by(SocialAccount.handle)
             )
-    finally:
-        engine.dispose()
+        )

@@ -19,12 +19,8 @@ def replica_today() -> str:
 
 def rows(url: str, query) -> list:  # noqa: ANN001
     """What a query finds in the database at `url`, as tuples."""
-    engine = db.make_engine(url)
-    try:
-        with db.make_sessionmaker(engine)() as session:
-            return session.execute(query).all()
-    finally:
-        engine.dispose()
+    with db.session_for(url) as session:
+        return session.execute(query).all()
 
 
 @dataclass
