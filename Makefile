@@ -4,8 +4,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 # Debian's packages: the browser for script-rendered pages, a font with Cyrillic
-# for PDFs, and what a bare Debian lacks to make a virtual environment.
-DEBIAN_PACKAGES := chromium fonts-dejavu-core python3-venv
+# for PDFs, what a bare Debian lacks to make a virtual environment, and
+# systemd-analyze, which checks the shipped units (deploy/).
+DEBIAN_PACKAGES := chromium fonts-dejavu-core python3-venv systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system crawl demo test services lint

@@ -10,6 +10,8 @@ from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 from twisted.internet.defer import inlineCallbacks
 
+from cli.scheduling import install_log_file
+
 logger = logging.getLogger(__name__)
 
 # Every source of SOURCES.md ("Configuration"), in the order a nightly crawl
@@ -89,6 +91,7 @@ def run_crawls(
     install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
     from twisted.internet import reactor
 
+    install_log_file(settings)
     process = CrawlerProcess(settings)
     crawlers = [process.create_crawler(source) for source in sources]
 

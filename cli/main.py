@@ -1,7 +1,8 @@
 """`mwatch`: crawl the Mazhilis and deputies' channels into a database.
 
-Exit codes: 0 done, 1 a crawl run did not succeed (see `mwatch status`), 2 bad
-input (the message names it and says how to fix it).
+Exit codes: 0 done, 1 a crawl run did not succeed or raised an alert (see `mwatch
+status`), 2 bad input (the message names it and says how to fix it), 3 another
+crawl holds the lock (cli/scheduling.py), 130 interrupted.
 """
 
 import argparse
@@ -83,14 +84,24 @@ def _checked_database(url: str) -> None:
 
 
 def _crawl(
-    sources: list[str], overrides: dict[str, str], dated_only: bool = False, **args
+    sources: list[str],
+    overrides: dict[str, str],
+    dated_only: bool = False,
+    locked: bool = True,
+    **args,
 ) -> list:
+    """Crawl the sources; unless not `locked` (the demo's own database), holding
+    the crawl lock, so that two scheduled crawls never overlap."""
     from cli.crawling import project_settings, resolve_sources, run_crawls
+    from cli.scheduling import crawl_lock
 
     settings = project_settings(overrides)
     chosen = resolve_sources(sources, settings, dated_only)
     _checked_database(settings["DATABASE_URL"])
-    return run_crawls(chosen, settings, **args)
+    if not locked:
+        return run_crawls(chosen, settings, **args)
+    with crawl_lock(settings["LOCK_FILE"]):
+        return run_crawls(chosen, settings, **args)
 
 
 def _log_overrides(args: argparse.Namespace) -> dict[str, str]:
@@ -219,7 +230,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             # The replica's data stands for its own present, not today.
             "TODAY": present_day(generate_dataset()).isoformat(),
         }
-        results = _crawl([], overrides, mode="nightly")
+        results = _crawl([], overrides, locked=False, mode="nightly")
     print()
     print(summary(url))
     print()
@@ -392,7 +403,11 @@ def _add_logging(parser: argparse.ArgumentParser, default: str | None = None) ->
         + (default or "WARNING on a terminal, which shows a progress line, else INFO")
         + ")",
     )
-    parser.add_argument("--log-file", help="log to this file instead of stderr")
+    parser.add_argument(
+        "--log-file",
+        help="log to this file instead of stderr; it is rotated at "
+        "MWATCH_LOG_MAX_BYTES (10 MiB), keeping MWATCH_LOG_BACKUPS (5) older files",
+    )
 
 
 def _day(text: str) -> date:
@@ -423,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_handler(handler: Callable[[argparse.Namespace], int], args) -> int:  # noqa: ANN001
     """Run a command; expected mistakes print one clear line, not a traceback."""
     from cli.crawling import UsageError
+    from cli.scheduling import EXIT_LOCKED, CrawlLocked
     from storage.accounts import AccountsFileError
     from storage.db import DatabaseError
 
@@ -431,6 +447,9 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args) -> int:  # n
     except (UsageError, DatabaseError, AccountsFileError) as exc:
         print(f"mwatch: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except CrawlLocked as exc:
+        print(f"mwatch: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except KeyboardInterrupt:
         print("mwatch: interrupted", file=sys.stderr)
         return 130
