@@ -206,3 +206,6 @@ class PostItem:
     forwarded_from: str | None
     item_hash: str
     document: DocumentRef | None = None
+    # Instagram's counts of likes and comments, as of the fetch.
+    likes: int | None = None
+    comments: int | None = None

@@ -334,5 +334,8 @@ class Post(Seen, Base):
     views: Mapped[int | None]
     edited: Mapped[bool | None]
     forwarded_from: Mapped[str | None] = mapped_column(Text)
+    # Likes and comments as of the last fetch (Instagram's counts).
+    likes: Mapped[int | None]
+    comments: Mapped[int | None]
     # SHA-256 of what the post says (not its views, which grow every day).
     item_hash: Mapped[str] = mapped_column(String(64))

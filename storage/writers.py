@@ -408,6 +408,8 @@ class Writer:
                     "views": item.views,
                     "edited": item.edited,
                     "forwarded_from": item.forwarded_from,
+                    "likes": item.likes,
+                    "comments": item.comments,
                     "item_hash": item.item_hash,
                     "source_document_id": self.document_id(item.document),
                 }
