@@ -227,6 +227,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "DATABASE_URL": url,
             "MAZHILIS_URL": replica.urls["mazhilis"],
             "TELEGRAM_URL": replica.urls["telegram"],
+            "AMANAT_URL": replica.urls["amanat"],
             # The replica's data stands for its own present, not today.
             "TODAY": present_day(generate_dataset()).isoformat(),
         }

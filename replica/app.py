@@ -1,7 +1,7 @@
 """Assembles the replica: every source's routes, the fault middleware, controls.
 
 The Mazhilis is served at the root, the other sites under their prefixes
-(/telegram, /instagram, /facebook) as sub-applications, which the fault
+(/telegram, /instagram, /facebook, /amanat) as sub-applications, which the fault
 middleware and the stats cover too.
 """
 
@@ -9,7 +9,15 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from replica import activities, deputy_requests, facebook, instagram, mazhilis, telegram
+from replica import (
+    activities,
+    amanat,
+    deputy_requests,
+    facebook,
+    instagram,
+    mazhilis,
+    telegram,
+)
 from replica.faults import CONTROL_PREFIX, FaultPlan, fault_middleware
 from replica.http import json_response
 from replica.stats import ReplicaStats
@@ -23,6 +31,7 @@ SOURCES: tuple[Callable[[web.Application, dict], None], ...] = (
     telegram.add_routes,
     instagram.add_routes,
     facebook.add_routes,
+    amanat.add_routes,
 )
 ROBOTS_TXT = "User-agent: *\nAllow: /\n"
 

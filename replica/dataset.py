@@ -5,10 +5,11 @@ A dataset is one JSON object:
 "convocations": [...], "deputies": [{"kk": {...}, "ru": {...}}, ...], "requests": [...],
 "documents": {url: {"fault": ...}}, "activities": {deputy id: [...]},
 "activities_api": "open" | "browser-only", "telegram": {...}, "instagram": {...},
-"facebook": {...}, "logins": {...}}`, where the convocations, each language's
-deputy, the requests and the activities are exactly what the API serves
-(request_data.py and activity_data.py describe them) and the last four are the
-deputies' social accounts and the replica's logins (post_data.py). All keys after
+"facebook": {...}, "logins": {...}, "amanat": {...}}`, where the convocations, each
+language's deputy, the requests and the activities are exactly what the API serves
+(request_data.py and activity_data.py describe them), "telegram" to "logins" are the
+deputies' social accounts and the replica's logins (post_data.py) and "amanat" is
+the party's site (amanat_data.py). All keys after
 "deputies" are optional (empty, or "open", when absent). Keys this version does not
 know (added for later sources) are ignored.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from replica import names
 from replica.activity_data import generate_activities, validate_activities
+from replica.amanat_data import generate_amanat, validate_amanat
 from replica.post_data import generate_posts, validate_posts
 from replica.request_data import (
     generate_documents,
@@ -45,6 +47,7 @@ OPTIONAL_KEYS: tuple[tuple[str, type, object], ...] = (
     ("instagram", dict, {}),
     ("facebook", dict, {}),
     ("logins", dict, {}),
+    ("amanat", dict, {}),
 )
 
 # The API's fields of a deputy, in the order the site gives them.
@@ -418,6 +421,7 @@ def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
         "activities": activities,
         "activities_api": "open",
         **generate_posts(seed, deputies, activities),
+        **generate_amanat(seed, deputies),
     }
 
 
@@ -509,6 +513,7 @@ def validate_dataset(dataset: object, source: str = "dataset") -> dict:
     validate_requests(dataset, fail)
     validate_activities(dataset, fail)
     validate_posts(dataset, fail)
+    validate_amanat(dataset, fail)
     return dataset
 
 

@@ -15,7 +15,7 @@ from types import TracebackType
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SERVING_LINE = re.compile(r"^replica serving on (http://\S+) ")
 # The sites served under a prefix of their own.
-SOCIAL_SITES = ("telegram", "instagram", "facebook")
+SOCIAL_SITES = ("telegram", "instagram", "facebook", "amanat")
 
 
 class ReplicaProcess:

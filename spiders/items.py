@@ -209,3 +209,42 @@ class PostItem:
     # Instagram's counts of likes and comments, as of the fetch.
     likes: int | None = None
     comments: int | None = None
+
+
+@dataclass
+class NewsMentionItem:
+    """A name in a news item and what name matching made of it."""
+
+    name_as_given: str
+    # "linked" or "review".
+    status: str
+    # The stored deputy linked ("linked") and the one proposed (both).
+    deputy_id: int | None
+    candidate_deputy_id: int | None
+    score: float
+    reason: str
+
+
+@dataclass
+class PartyNewsItem:
+    """A news item of a party's site (SOURCES.md §5)."""
+
+    party: str
+    slug: str
+    url: str
+    published_at: datetime
+    title: str
+    text: str
+    mentions: list[NewsMentionItem]
+    item_hash: str
+    document: DocumentRef | None = None
+
+
+@dataclass
+class ThesisItem:
+    """A thesis of a party's election programme."""
+
+    party: str
+    number: int
+    text: str
+    document: DocumentRef | None = None

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -339,3 +340,60 @@ class Post(Seen, Base):
     comments: Mapped[int | None]
     # SHA-256 of what the post says (not its views, which grow every day).
     item_hash: Mapped[str] = mapped_column(String(64))
+
+
+# The party's site (SOURCES.md §5): its news, the deputies they name, and its
+# election programme.
+
+
+class PartyNews(Seen, Base):
+    """A news item of a party's site (AMANAT's `/ru/news/<slug>`)."""
+
+    __tablename__ = "party_news"
+    __table_args__ = (UniqueConstraint("party", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The party's short name, as in `mandates.party`: "AMANAT".
+    party: Mapped[str] = mapped_column(String(40))
+    # The item's own id on the site: the last part of its path.
+    slug: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(2000))
+    published_at: Mapped[datetime] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(Text)
+    # The body's paragraphs, separated by blank lines.
+    text: Mapped[str] = mapped_column(Text)
+    # SHA-256 of the title, time and text: tells a nightly crawl what changed.
+    item_hash: Mapped[str] = mapped_column(String(64))
+
+
+class PartyNewsMention(Seen, Base):
+    """A name in a news item that name matching takes for a deputy's.
+
+    "linked": above the link threshold and clearly ahead of any other deputy
+    (`deputy_id` set); "review": in the grey zone (a surname alone, two deputies
+    too close), with the best candidate proposed but not linked.
+    """
+
+    __tablename__ = "party_news_mentions"
+    __table_args__ = (UniqueConstraint("news_id", "name_as_given"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    news_id: Mapped[int] = mapped_column(ForeignKey("party_news.id"), index=True)
+    name_as_given: Mapped[str] = mapped_column(String(600))
+    status: Mapped[str] = mapped_column(String(20))
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"), index=True)
+    candidate_deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"))
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class ProgrammeThesis(Seen, Base):
+    """A thesis of a party's election programme (AMANAT 2023 has ten)."""
+
+    __tablename__ = "programme_theses"
+    __table_args__ = (UniqueConstraint("party", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party: Mapped[str] = mapped_column(String(40))
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)

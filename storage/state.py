@@ -5,11 +5,17 @@ from typing import Any
 
 from sqlalchemy import select
 
+from matching.people import Candidate
 from storage.db import session_for
 from storage.models import (
     Activity,
+    Convocation,
     CrawlRun,
+    Deputy,
+    DeputyName,
     DeputyRequest,
+    Mandate,
+    PartyNews,
     Post,
     RequestFile,
     SocialAccount,
@@ -17,11 +23,16 @@ from storage.models import (
 
 
 def crawl_state(
-    url: str, source: str, model: type[DeputyRequest | Activity | Post]
+    url: str, source: str, model: type[DeputyRequest | Activity | Post | PartyNews]
 ) -> tuple[datetime | None, dict[Any, str]]:
     """The start of `source`'s last successful run, and the stored records of
     `model` as {source id: item hash}."""
-    key = model.source_post_id if model is Post else model.mazhilis_id
+    if model is Post:
+        key = Post.source_post_id
+    elif model is PartyNews:
+        key = PartyNews.slug
+    else:
+        key = model.mazhilis_id
     with session_for(url) as session:
         last = session.scalar(
             select(CrawlRun.started_at)
@@ -61,3 +72,38 @@ def accounts_of(url: str, platform: str) -> list[str]:
                 .order_by(SocialAccount.handle)
             )
         )
+
+
+def deputy_candidates(url: str) -> list[Candidate]:
+    """Every stored deputy as a name-matching candidate (id: the stored id): each
+    name form a source wrote, the convocations sat in, the latest party."""
+    with session_for(url) as session:
+        names: dict[int, list[str]] = {}
+        for deputy_id, *parts in session.execute(
+            select(Deputy.id, Deputy.last_name, Deputy.first_name, Deputy.patronymic)
+        ):
+            names[deputy_id] = [" ".join(part for part in parts if part)]
+        for deputy_id, full_name in session.execute(
+            select(DeputyName.deputy_id, DeputyName.full_name)
+        ):
+            if full_name not in names[deputy_id]:
+                names[deputy_id].append(full_name)
+        convocations: dict[int, set[int]] = {}
+        party: dict[int, tuple[int, str | None]] = {}
+        for deputy_id, number, party_name in session.execute(
+            select(Mandate.deputy_id, Convocation.number, Mandate.party).join(
+                Convocation, Mandate.convocation_id == Convocation.id
+            )
+        ):
+            convocations.setdefault(deputy_id, set()).add(number)
+            if number >= party.get(deputy_id, (0, None))[0]:
+                party[deputy_id] = (number, party_name)
+    return [
+        Candidate(
+            id=str(deputy_id),
+            names=tuple(forms),
+            convocations=frozenset(convocations.get(deputy_id, ())),
+            party=party.get(deputy_id, (0, None))[1],
+        )
+        for deputy_id, forms in names.items()
+    ]

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from spiders.items import (
@@ -10,10 +10,12 @@ from spiders.items import (
     ConvocationItem,
     DeputyItem,
     DocumentRef,
+    PartyNewsItem,
     PostItem,
     RawDocument,
     RequestFileItem,
     RequestItem,
+    ThesisItem,
 )
 from storage.models import (
     Activity,
@@ -23,7 +25,10 @@ from storage.models import (
     DeputyName,
     DeputyRequest,
     Mandate,
+    PartyNews,
+    PartyNewsMention,
     Post,
+    ProgrammeThesis,
     RequestFile,
     RequestParticipant,
     SocialAccount,
@@ -420,6 +425,77 @@ class Writer:
         ).values()
         return post_id
 
+    def write_party_news(self, item: PartyNewsItem, now: datetime) -> int:
+        document_id = self.document_id(item.document)
+        (news_id,) = upsert(
+            self.session,
+            PartyNews,
+            [
+                {
+                    "party": item.party,
+                    "slug": item.slug,
+                    "url": item.url,
+                    "published_at": item.published_at,
+                    "title": item.title,
+                    "text": item.text,
+                    "item_hash": item.item_hash,
+                    "source_document_id": document_id,
+                }
+            ],
+            key=("party", "slug"),
+            now=now,
+            counts=self.counts,
+        ).values()
+        names = [mention.name_as_given for mention in item.mentions]
+        # A name the item no longer has (its text was edited) is no mention.
+        removed = self.session.execute(
+            delete(PartyNewsMention).where(
+                PartyNewsMention.news_id == news_id,
+                PartyNewsMention.name_as_given.not_in(names),
+            )
+        ).rowcount
+        if removed:
+            self.counts.add(PartyNewsMention.__tablename__, 0, removed, 0)
+        upsert(
+            self.session,
+            PartyNewsMention,
+            [
+                {
+                    "news_id": news_id,
+                    "name_as_given": mention.name_as_given,
+                    "status": mention.status,
+                    "deputy_id": mention.deputy_id,
+                    "candidate_deputy_id": mention.candidate_deputy_id,
+                    "score": mention.score,
+                    "reason": mention.reason,
+                    "source_document_id": document_id,
+                }
+                for mention in item.mentions
+            ],
+            key=("news_id", "name_as_given"),
+            now=now,
+            counts=self.counts,
+        )
+        return news_id
+
+    def write_thesis(self, item: ThesisItem, now: datetime) -> int:
+        ids = upsert(
+            self.session,
+            ProgrammeThesis,
+            [
+                {
+                    "party": item.party,
+                    "number": item.number,
+                    "text": item.text,
+                    "source_document_id": self.document_id(item.document),
+                }
+            ],
+            key=("party", "number"),
+            now=now,
+            counts=self.counts,
+        )
+        return ids[(item.party, item.number)]
+
     def write(self, item: object, now: datetime) -> None:
         """Write any item the spiders yield."""
         writers = {
@@ -430,6 +506,8 @@ class Writer:
             RequestFileItem: self.write_request_file,
             ActivityItem: self.write_activity,
             PostItem: self.write_post,
+            PartyNewsItem: self.write_party_news,
+            ThesisItem: self.write_thesis,
         }
         writer = writers.get(type(item))
         if writer is None:

@@ -320,7 +320,7 @@ def test_load_dataset_names_file_and_problem(tmp_path, make, problem):
 
 
 def test_unknown_keys_are_ignored(tmp_path):
-    path = _write(tmp_path / "dataset.json", {**generate_dataset(), "amanat": []})
+    path = _write(tmp_path / "dataset.json", {**generate_dataset(), "senate": []})
     assert load_dataset(path)["deputies"] == generate_dataset()["deputies"]
 
 
