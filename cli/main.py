@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from cli import reporting
+
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
 
 DESCRIPTION = """\
@@ -387,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_logging(demo, default="WARNING")
     demo.set_defaults(handler=cmd_demo)
 
+    reporting.register(commands)
     commands.add_parser(
         "replica",
         help="serve the local replica of the sources (see `mwatch replica --help`)",

@@ -1,0 +1,1 @@
+"""What monitors read: exports, reconciliation, deputy and session reports."""
