@@ -250,6 +250,8 @@ def cmd_replica(argv: list[str]) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from cli import meetings
+
     parser = argparse.ArgumentParser(
         prog="mwatch",
         description=DESCRIPTION,
@@ -390,6 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=cmd_demo)
 
     reporting.register(commands)
+    meetings.register(commands)
+
     commands.add_parser(
         "replica",
         help="serve the local replica of the sources (see `mwatch replica --help`)",

@@ -397,3 +397,51 @@ class ProgrammeThesis(Seen, Base):
     party: Mapped[str] = mapped_column(String(40))
     number: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
+
+
+class Meeting(Base):
+    """A meeting with voters or a reception of citizens, however many sources
+    report it (`mwatch meetings match` clusters them; the id stays as sources join).
+    """
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"), index=True)
+    # Who, when no deputy is stored for the sources: "account:<id>" of a post's
+    # account, "mazhilis-deputy:<id>" of an activity's.
+    who: Mapped[str] = mapped_column(String(60))
+    # "meeting" (with voters) or "reception" (of citizens).
+    kind: Mapped[str] = mapped_column(String(20))
+    meeting_date: Mapped[date] = mapped_column(index=True)
+    place: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    sources: Mapped[list["MeetingSource"]] = relationship(back_populates="meeting")
+
+
+class MeetingSource(Base):
+    """A post or a Mazhilis activity reporting a meeting: what it states, and why
+    it was put with the meeting's other sources."""
+
+    __tablename__ = "meeting_sources"
+    __table_args__ = (UniqueConstraint("post_id"), UniqueConstraint("activity_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    # "telegram", "instagram", "facebook" (the post's platform) or "mazhilis".
+    source: Mapped[str] = mapped_column(String(20))
+    # The classifier's rule that recognised it ("ru: прием граждан", ...).
+    rule: Mapped[str | None] = mapped_column(String(100))
+    # The day and place the source states (None when it states none).
+    stated_date: Mapped[date | None]
+    stated_place: Mapped[str | None] = mapped_column(Text)
+    # The link that joined it to the meeting: null for the first source.
+    score: Mapped[float | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    matched_at: Mapped[datetime]
+
+    meeting: Mapped[Meeting] = relationship(back_populates="sources")

@@ -1,0 +1,139 @@
+"""`mwatch meetings`: meetings with voters and receptions of citizens, clustered
+from the stored posts and Mazhilis activities.
+
+    mwatch meetings match       classify and cluster; run after the crawls
+    mwatch meetings list [--deputy ID] [--since DAY] [--until DAY] [--limit N]
+"""
+
+import argparse
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+EXIT_OK = 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from cli.main import _checked_database, _database_url
+    from storage import db
+    from storage.meetings import match_meetings
+
+    url = _database_url()
+    _checked_database(url)
+    with db.session_for(url, write=True) as session:
+        counts = match_meetings(session)
+    print(
+        f"{counts.reports} reports of meetings ({counts.candidate_pairs} pairs "
+        f"compared) in {counts.meetings} meetings: {counts.meetings_created} new, "
+        f"{counts.meetings_updated} changed, {counts.meetings_unchanged} as they "
+        f"were, {counts.meetings_deleted} gone; sources {counts.sources_added} "
+        f"added, {counts.sources_moved} moved, {counts.sources_removed} removed"
+    )
+    return EXIT_OK
+
+
+def meetings_table(
+    session: Session,
+    deputy: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 50,
+) -> str:
+    """Meetings newest first, each with its sources (platform and address)."""
+    from storage.models import Activity, Deputy, Meeting, Post
+
+    query = (
+        select(Meeting)
+        .options(selectinload(Meeting.sources))
+        .order_by(Meeting.meeting_date.desc(), Meeting.id.desc())
+        .limit(limit)
+    )
+    if deputy is not None:
+        query = query.join(Deputy, Meeting.deputy_id == Deputy.id).where(
+            Deputy.mazhilis_id == deputy
+        )
+    if since is not None:
+        query = query.where(Meeting.meeting_date >= since)
+    if until is not None:
+        query = query.where(Meeting.meeting_date <= until)
+    meetings = list(session.scalars(query))
+    post_ids = [s.post_id for m in meetings for s in m.sources if s.post_id]
+    activity_ids = [s.activity_id for m in meetings for s in m.sources if s.activity_id]
+    urls = dict(
+        session.execute(select(Post.id, Post.url).where(Post.id.in_(post_ids))).all()
+    )
+    pages = dict(
+        session.execute(
+            select(Activity.id, Activity.url).where(Activity.id.in_(activity_ids))
+        ).all()
+    )
+    names = dict(
+        session.execute(
+            select(Deputy.id, Deputy.last_name).where(
+                Deputy.id.in_({m.deputy_id for m in meetings if m.deputy_id})
+            )
+        ).all()
+    )
+    lines = []
+    for meeting in meetings:
+        who = names.get(meeting.deputy_id) or meeting.who
+        lines.append(
+            f"#{meeting.id} {meeting.meeting_date} {meeting.kind:9} {who}: "
+            f"{meeting.place or 'place not stated'} ({len(meeting.sources)} sources)"
+        )
+        for source in sorted(meeting.sources, key=lambda s: (s.source, s.id)):
+            where = urls.get(source.post_id) or pages.get(source.activity_id) or ""
+            lines.append(f"    {source.source:9} {where}")
+    return (
+        "\n".join(lines) if lines else "no meetings stored: run mwatch meetings match"
+    )
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from cli.main import _checked_database, _database_url
+    from storage import db
+
+    url = _database_url()
+    _checked_database(url)
+    with db.session_for(url) as session:
+        print(meetings_table(session, args.deputy, args.since, args.until, args.limit))
+    return EXIT_OK
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `mwatch meetings` and its actions."""
+    from cli.main import _day, _positive
+
+    meetings = commands.add_parser(
+        "meetings",
+        help="meetings with voters and receptions of citizens, from posts and "
+        "the Mazhilis site",
+        description="Posts (Telegram, Instagram, Facebook) and Mazhilis activities "
+        "that report a meeting with voters or a reception of citizens are "
+        "clustered into meetings: one meeting, several sources. Run `mwatch "
+        "meetings match` after the crawls.",
+    )
+    actions = meetings.add_subparsers(
+        dest="meetings_command", metavar="ACTION", required=True
+    )
+    match = actions.add_parser(
+        "match",
+        help="recognise and cluster the stored posts and activities into meetings",
+        description="Classify every stored post and activity and cluster those "
+        "reporting one meeting. Meetings keep their ids: new sources join them, "
+        "and running it again changes nothing.",
+    )
+    match.set_defaults(handler=cmd_match)
+    listing = actions.add_parser(
+        "list",
+        help="show meetings with their sources, newest first",
+        description="Meetings newest first, each with its sources' addresses.",
+    )
+    listing.add_argument(
+        "--deputy", type=_positive, help="only this deputy's (the Mazhilis id)"
+    )
+    listing.add_argument("--since", type=_day, help="first day, YYYY-MM-DD")
+    listing.add_argument("--until", type=_day, help="last day, YYYY-MM-DD")
+    listing.add_argument("--limit", type=_positive, default=50, help="at most N")
+    listing.set_defaults(handler=cmd_list)

@@ -1,0 +1,149 @@
+"""The replica's posts and activities as a labelled clustering set: the generator
+keeps, for each post, the event it reports (`truth.event`), shared by every post
+on any platform and by the Mazhilis activity of one real meeting."""
+
+import functools
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from replica import generate_dataset
+from replica.post_data import FIRST_DAY, LAST_DAY, PLATFORMS, handle_of
+
+KAZAKHSTAN = timezone(timedelta(hours=5))
+# (the post's time, its text) in each platform's dataset.
+FIELDS = {
+    "telegram": ("date", "text"),
+    "instagram": ("taken_at_timestamp", "caption"),
+    "facebook": ("utime", "text"),
+}
+
+
+@dataclass(frozen=True)
+class LabelledPost:
+    platform: str
+    handle: str
+    post_id: str
+    deputy: int
+    posted_at: datetime
+    text: str | None
+    event: str | None
+
+
+@dataclass(frozen=True)
+class LabelledActivity:
+    activity_id: int
+    deputy: int
+    day: date
+    title: str
+    text: str
+    place: str
+    url: str
+
+
+@functools.cache
+def dataset() -> dict:
+    return generate_dataset()
+
+
+def posts(deputies: int | None = None) -> list[LabelledPost]:
+    """The non-service posts of the first `deputies` deputies with accounts."""
+    data = dataset()
+    owners: dict[tuple[str, str], int] = {}
+    for pair in data["deputies"]:
+        deputy = pair["ru"]
+        for platform in PLATFORMS:
+            if deputy[f"{platform}_link"]:
+                owners[(platform, handle_of(deputy[f"{platform}_link"]))] = deputy["id"]
+    chosen = sorted({d for d in owners.values()})[:deputies]
+    found = []
+    for platform, (when, text) in FIELDS.items():
+        for handle, account in data[platform].items():
+            deputy = owners[(platform, handle)]
+            if deputy not in chosen:
+                continue
+            for post in account["posts"]:
+                if post.get("service"):
+                    continue
+                moment = post[when]
+                posted_at = (
+                    datetime.fromisoformat(moment).astimezone(UTC)
+                    if isinstance(moment, str)
+                    else datetime.fromtimestamp(moment, UTC)
+                )
+                found.append(
+                    LabelledPost(
+                        platform,
+                        handle,
+                        str(post["id"]),
+                        deputy,
+                        posted_at,
+                        post[text],
+                        post["truth"]["event"],
+                    )
+                )
+    return found
+
+
+def activities(deputies: set[int]) -> list[LabelledActivity]:
+    """The deputies' Mazhilis activities in the posts' year."""
+    found = []
+    for key, items in dataset()["activities"].items():
+        if int(key) not in deputies:
+            continue
+        for item in items:
+            day = date.fromisoformat(item["date"])
+            if FIRST_DAY <= day <= LAST_DAY:
+                found.append(
+                    LabelledActivity(
+                        item["id"],
+                        int(key),
+                        day,
+                        item["title"],
+                        item["text"],
+                        item["place"],
+                        item["url"],
+                    )
+                )
+    return found
+
+
+def bcubed(gold: dict[str, str], found: dict[str, int]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of `found` clusters against `gold`, over
+    every item either labels (an item without a label is alone)."""
+    items = set(gold) | set(found)
+    gold_groups: dict[str, set[str]] = {}
+    found_groups: dict[str, set[str]] = {}
+    for item in items:
+        gold_groups.setdefault(gold.get(item, f"alone:{item}"), set()).add(item)
+        found_groups.setdefault(str(found.get(item, f"alone:{item}")), set()).add(item)
+    precision = recall = 0.0
+    for item in items:
+        mine = gold_groups[gold.get(item, f"alone:{item}")]
+        theirs = found_groups[str(found.get(item, f"alone:{item}"))]
+        common = len(mine & theirs)
+        precision += common / len(theirs)
+        recall += common / len(mine)
+    precision, recall = precision / len(items), recall / len(items)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def pairwise(gold: dict[str, str], found: dict[str, int]) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the pairs put together."""
+
+    def pairs(labels: dict) -> set[tuple[str, str]]:
+        groups: dict[object, list[str]] = {}
+        for item, label in labels.items():
+            groups.setdefault(label, []).append(item)
+        return {
+            (a, b)
+            for members in groups.values()
+            for a in members
+            for b in members
+            if a < b
+        }
+
+    gold_pairs, found_pairs = pairs(gold), pairs(found)
+    common = len(gold_pairs & found_pairs)
+    precision = common / len(found_pairs)
+    recall = common / len(gold_pairs)
+    return precision, recall, 2 * precision * recall / (precision + recall)
