@@ -63,6 +63,14 @@ LOCK_FILE = os.environ.get("MWATCH_LOCK_FILE", str(DATA_DIR / "crawl.lock"))
 LOG_MAX_BYTES = int(os.environ.get("MWATCH_LOG_MAX_BYTES", str(10 * 1024 * 1024)))
 LOG_BACKUPS = int(os.environ.get("MWATCH_LOG_BACKUPS", "5"))
 
+# Distributed crawling (README, "Crawling on several machines"): `mwatch crawl
+# --worker` processes share a request queue and a seen-set in this Redis, under
+# keys starting with REDIS_PREFIX. A worker silent for three heartbeats (seconds)
+# is dead: the requests it had taken go back to the queue.
+REDIS_URL = os.environ.get("MWATCH_REDIS_URL", "")
+REDIS_PREFIX = os.environ.get("MWATCH_REDIS_PREFIX", "mwatch")
+WORKER_HEARTBEAT = float(os.environ.get("MWATCH_WORKER_HEARTBEAT", "10"))
+
 # Scrapy.
 BOT_NAME = "mazhilis-watch"
 SPIDER_MODULES = ["spiders"]

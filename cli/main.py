@@ -89,20 +89,21 @@ def _crawl(
     sources: list[str],
     overrides: dict[str, str],
     dated_only: bool = False,
-    locked: bool = True,
+    lock: str | None = "alone",
     **args,
 ) -> list:
-    """Crawl the sources; unless not `locked` (the demo's own database), holding
-    the crawl lock, so that two scheduled crawls never overlap."""
+    """Crawl the sources holding the crawl lock, so that two scheduled crawls
+    never overlap: "alone", or "shared" with other workers; None for the demo's
+    own database."""
     from cli.crawling import project_settings, resolve_sources, run_crawls
     from cli.scheduling import crawl_lock
 
     settings = project_settings(overrides)
     chosen = resolve_sources(sources, settings, dated_only)
     _checked_database(settings["DATABASE_URL"])
-    if not locked:
+    if lock is None:
         return run_crawls(chosen, settings, **args)
-    with crawl_lock(settings["LOCK_FILE"]):
+    with crawl_lock(settings["LOCK_FILE"], shared=lock == "shared"):
         return run_crawls(chosen, settings, **args)
 
 
@@ -140,7 +141,13 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             print("nothing to resume: the latest run of every source succeeded")
             return EXIT_OK
         print(f"resuming {', '.join(sources)}")
-    results = _crawl(sources, _log_overrides(args), mode="nightly")
+    overrides = _log_overrides(args)
+    if args.worker:
+        from cli.workers import worker_overrides
+
+        overrides |= worker_overrides()
+    lock = "shared" if args.worker else "alone"
+    results = _crawl(sources, overrides, lock=lock, mode="nightly")
     _print_runs(_database_url(), [r.run_id for r in results if r.run_id])
     return _exit_code(results)
 
@@ -233,7 +240,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             # The replica's data stands for its own present, not today.
             "TODAY": present_day(generate_dataset()).isoformat(),
         }
-        results = _crawl([], overrides, locked=False, mode="nightly")
+        results = _crawl([], overrides, lock=None, mode="nightly")
     print()
     print(summary(url))
     print()
@@ -312,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="crawl only the sources whose latest run was killed, failed or "
         "partial (running again is always safe: writes are idempotent)",
+    )
+    crawl.add_argument(
+        "--worker",
+        action="store_true",
+        help="crawl as one of several workers sharing a request queue in Redis "
+        "(MWATCH_REDIS_URL), on this machine or others; see the README",
     )
     _add_logging(crawl)
     crawl.set_defaults(handler=cmd_crawl)

@@ -131,7 +131,8 @@ class StoragePipeline:
             run = session.get(CrawlRun, self.run_id)
             assert run is not None
             gone = {}
-            if outcome == "success":
+            # A worker of a distributed crawl sees only part of the source.
+            if outcome == "success" and not self.crawler.settings.getbool("WORKER"):
                 gone = mark_gone(session, spider.complete_scopes(), run.started_at)
             alerts = self.alerts(session, spider) if outcome != "failed" else []
             run.finished_at = datetime.now(UTC)
@@ -161,7 +162,8 @@ class StoragePipeline:
         settings = self.crawler.settings
         found = []
         total = spider.report.get("total")
-        if total is not None:
+        # A worker's total is its share of the source's, not comparable.
+        if total is not None and not settings.getbool("WORKER"):
             found.append(
                 gates.count_drop(
                     session, spider.name, total, settings.getfloat("MAX_COUNT_DROP")
