@@ -161,9 +161,11 @@ def cmd_accounts_load(args: argparse.Namespace) -> int:
     url = _database_url()
     _checked_database(url)
     with db.session_for(url, write=True) as session:
-        counts, refused = load_accounts(session, path, accounts)
+        counts, refused, notes = load_accounts(session, path, accounts)
     for problem in problems + refused:
         print(f"mwatch: {problem}", file=sys.stderr)
+    for note in notes:
+        print(f"mwatch: {note}", file=sys.stderr)
     print(
         f"{path}: {counts.inserted} accounts added, {counts.updated} changed, "
         f"{counts.unchanged} as they were; {len(problems + refused)} lines refused"
@@ -363,7 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
         "accounts",
         help="social accounts the parliament does not list (the accounts file)",
         description="Manage the accounts kept by hand, in a file of lines "
-        "'DEPUTY_ID, PLATFORM, HANDLE_OR_URL' (# starts a comment). See the README.",
+        "'DEPUTY, PLATFORM, HANDLE_OR_URL' (DEPUTY: the Mazhilis id or a name; # "
+        "starts a comment). See the README.",
     )
     accounts_commands = accounts.add_subparsers(
         dest="accounts_command", metavar="ACTION", required=True

@@ -9,7 +9,9 @@ A dataset is one JSON object:
 language's deputy, the requests and the activities are exactly what the API serves
 (request_data.py and activity_data.py describe them), "telegram" to "logins" are the
 deputies' social accounts and the replica's logins (post_data.py) and "amanat" is
-the party's site (amanat_data.py). All keys after
+the party's site (amanat_data.py);
+`"unlisted_names"` says who the participants named without an id are (not
+served; request_data.py). All keys after
 "deputies" are optional (empty, or "open", when absent). Keys this version does not
 know (added for later sources) are ignored.
 """
@@ -29,6 +31,7 @@ from replica.post_data import generate_posts, validate_posts
 from replica.request_data import (
     generate_documents,
     generate_requests,
+    name_other_forms,
     validate_requests,
 )
 from replica.samples import SAMPLE_DEPUTIES
@@ -48,6 +51,7 @@ OPTIONAL_KEYS: tuple[tuple[str, type, object], ...] = (
     ("facebook", dict, {}),
     ("logins", dict, {}),
     ("amanat", dict, {}),
+    ("unlisted_names", dict, {}),
 )
 
 # The API's fields of a deputy, in the order the site gives them.
@@ -407,7 +411,8 @@ def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
                 )
             )
     deputies.sort(key=lambda deputy: deputy["kk"]["id"])
-    requests = generate_requests(rng, deputies, CONVOCATIONS, scale)
+    requests, unlisted_names = generate_requests(rng, deputies, CONVOCATIONS, scale)
+    unlisted_names |= name_other_forms(seed, requests, deputies)
     documents = generate_documents(rng, requests)
     activities = generate_activities(rng, deputies, CONVOCATIONS)
     return {
@@ -420,6 +425,7 @@ def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
         "documents": documents,
         "activities": activities,
         "activities_api": "open",
+        "unlisted_names": unlisted_names,
         **generate_posts(seed, deputies, activities),
         **generate_amanat(seed, deputies),
     }

@@ -2,7 +2,10 @@
 
 `requests` holds the API's items; `documents` maps every document URL of a request
 or an answer to `{"fault": null | "missing" | "broken" | "oversized" | "no_text"}`
-(the documents' text is made from the request when it is served).
+(the documents' text is made from the request when it is served);
+`unlisted_names` maps each name a participant is given by without an id to the
+deputy it names (null: a former deputy, in no convocation of the dataset). It is
+not served: it is the answer name matching should find.
 """
 
 import random
@@ -11,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from replica.names import to_latin
 from replica.params import ISO_DATE
 from replica.places import REGIONS
 from replica.samples import SAMPLE_REQUESTS
@@ -64,6 +68,9 @@ HOLIDAYS = ((1, 1, 7), (3, 20, 23), (5, 1, 9))
 ANSWERED_SHARE = 0.6
 # Surnames of no deputy here (7th-convocation deputies), for unlinkable names.
 SEVENTH_CONVOCATION = ("Рахметов", "Жамалов", "Сулейменова", "Абасов", "Ешенкулов")
+# Participants the API names in another form and without an id: about 1 in 200,
+# as Kazakh or Russian full names, the English list's form or Latin initials.
+OTHER_FORM_SHARE = 0.005
 FAULT_SHARES = {"missing": 0.02, "broken": 0.01, "no_text": 0.01, "oversized": 0.002}
 
 
@@ -128,6 +135,8 @@ class _People:
         order = rng.sample(range(len(self.sitting)), len(self.sitting))
         self.signatory_weights = [1 / (rank + 2) ** 1.5 for rank in order]
         self.short_names = {_initials(d["ru"]) for d in deputies}
+        # Who each name given without an id is (None: no deputy here).
+        self.unlisted: dict[str, int | None] = {}
 
     def _draw(self, weights: list[float], count: int, skip: set[int]) -> list[dict]:
         """`count` distinct deputies, likelier by weight (Efraimidis-Spirakis)."""
@@ -154,23 +163,25 @@ class _People:
         """{"id", "full_name"}; about 1 in 100 named but not linkable (id null)."""
         rng = self.rng
         if rng.random() < 0.01:
-            return {"id": None, "full_name": self._unlinkable(deputy)}
+            name, named = self._unlinkable(deputy)
+            self.unlisted[name] = named
+            return {"id": None, "full_name": name}
         return {"id": deputy["id"], "full_name": _initials(deputy, rng)}
 
-    def _unlinkable(self, deputy: dict) -> str:
+    def _unlinkable(self, deputy: dict) -> tuple[str, int | None]:
         """A typo in the deputy's surname ("Калыкв А.К."), or the surname of no
-        deputy here (a former deputy of the 7th convocation)."""
+        deputy here (a former deputy of the 7th convocation); and who it names."""
         rng = self.rng
         initials = _initials(deputy).split(" ", 1)[1]
         while True:
             if rng.random() < 0.5:
                 last = deputy["last_name"]
                 cut = rng.randrange(1, len(last))
-                name = f"{last[:cut]}{last[cut + 1 :]} {initials}"
+                name, named = f"{last[:cut]}{last[cut + 1 :]} {initials}", deputy["id"]
             else:
-                name = f"{rng.choice(SEVENTH_CONVOCATION)} {initials}"
+                name, named = f"{rng.choice(SEVENTH_CONVOCATION)} {initials}", None
             if name not in self.short_names:
-                return name
+                return name, named
 
 
 def _initials(deputy: dict, rng: random.Random | None = None) -> str:
@@ -237,8 +248,9 @@ def _early_ids(rng: random.Random, count: int, scale: int) -> list[int]:
 
 def generate_requests(
     rng: random.Random, deputies: list[dict], convocations: list[dict], scale: int
-) -> list[dict]:
-    """About 540 requests per scale in the 8th convocation, the samples included.
+) -> tuple[list[dict], dict[str, int | None]]:
+    """About 540 requests per scale in the 8th convocation, the samples included,
+    and who each name given without an id is (`unlisted_names`).
 
     Ids and numbers rise with the date: a request's number is its rank in the
     convocation, and the ids leave the samples' to them (see SAMPLE_DAYS).
@@ -266,7 +278,53 @@ def generate_requests(
         else:
             request_id, next_id = next_id, next_id + rng.choice((1, 1, 1, 2, 3))
         requests.append(_request(rng, people, slot, request_id, len(requests) + 1))
-    return requests
+    return requests, people.unlisted
+
+
+def _other_forms(kk: dict, ru: dict) -> list[str]:
+    """A deputy's name as other sources write it: Kazakh and Russian full names,
+    the English list's `Abzal Kuspan` and initials `A. Kuspan`."""
+    first, last = to_latin(ru["first_name"]).title(), to_latin(ru["last_name"]).title()
+    forms = [f"{first} {last}", f"{first[0]}. {last}"]
+    for person in (kk, ru):
+        patronymic = person["patronymic"] if person["patronymic"] != "None" else None
+        parts = (person["last_name"], person["first_name"], patronymic)
+        forms.append(" ".join(part for part in parts if part))
+    return forms
+
+
+def name_other_forms(
+    seed: int, requests: list[dict], deputies: list[dict]
+) -> dict[str, int]:
+    """Give some participants (not the samples') in another form and without an
+    id, as the API sometimes does; returns who each such name is.
+
+    Deputy 71's first two such participants become `Куспан А.Т.` and
+    `A. Kuspan`; then about OTHER_FORM_SHARE of the others take one of
+    `_other_forms`. A separate random stream keeps the rest of the dataset as it
+    was.
+    """
+    rng = random.Random(f"other-forms-{seed}")
+    by_id = {d["kk"]["id"]: d for d in deputies}
+    sample_ids = {r["id"] for r in SAMPLE_REQUESTS}
+    fixed = ["Куспан А.Т.", "A. Kuspan"]
+    named: dict[str, int] = {}
+    for request in requests:
+        if request["id"] in sample_ids:
+            continue
+        for role in ("initiators", "signatories"):
+            for i, participant in enumerate(request[role]):
+                deputy_id = participant["id"]
+                if deputy_id == 71 and fixed:
+                    name = fixed.pop(0)
+                elif deputy_id is not None and rng.random() < OTHER_FORM_SHARE:
+                    deputy = by_id[deputy_id]
+                    name = rng.choice(_other_forms(deputy["kk"], deputy["ru"]))
+                else:
+                    continue
+                request[role][i] = {"id": None, "full_name": name}
+                named[name] = deputy_id
+    return named
 
 
 def _request(

@@ -2,12 +2,17 @@
 
 Format (UTF-8 text, one account a line, `#` starts a comment):
 
-    # deputy id (the Mazhilis's, as in /ru/deputies/71), platform, handle or URL
+    # deputy (the Mazhilis's id, as in /ru/deputies/71, or a name), platform,
+    # handle or URL
     71, instagram, https://www.instagram.com/abzal.kuspan/
     56, telegram, kalykov_arman_official
+    Куспан Абзал, facebook, abzal.kuspan
 
-Platforms: telegram, instagram, facebook, youtube, twitter. A line that cannot be
-read is reported with its number and the rest still load.
+Platforms: telegram, instagram, facebook, youtube, twitter. A deputy given by name
+is found by name matching (matching/mentions.py): the account is tied to the
+deputy when the name links, and waits in the review queue (`mwatch match review`)
+when it is uncertain. A line that cannot be read is reported with its number and
+the rest still load.
 """
 
 from dataclasses import dataclass
@@ -17,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.mentions import SOCIAL_ACCOUNT, Mention, MentionLink, record_mentions
 from spiders.items import SocialAccountItem
 from spiders.social import parse_social_link
 from storage.models import Deputy, SocialAccount
@@ -39,24 +45,26 @@ class AccountsFileError(Exception):
 @dataclass
 class AccountLine:
     number: int
-    deputy: int
+    # The Mazhilis's id of the deputy, or their name as the file gives it.
+    deputy: int | str
     account: SocialAccountItem
 
 
-def parse_line(text: str) -> tuple[int, SocialAccountItem] | None:
-    """(deputy id, account) of one line; None for a blank or comment line;
-    ValueError saying what is wrong otherwise."""
+def parse_line(text: str) -> tuple[int | str, SocialAccountItem] | None:
+    """(deputy id or name, account) of one line; None for a blank or comment
+    line; ValueError saying what is wrong otherwise."""
     content = text.split("#", 1)[0].strip()
     if not content:
         return None
     parts = [part.strip() for part in content.split(",")]
     if len(parts) != 3:
         raise ValueError(
-            f"expected 3 fields (deputy id, platform, handle or URL), got {len(parts)}"
+            "expected 3 fields (deputy id or name, platform, handle or URL), "
+            f"got {len(parts)}"
         )
     deputy, platform, handle = parts
-    if not deputy.isdigit():
-        raise ValueError(f"deputy id {deputy!r} is not a number")
+    if not deputy.isdigit() and not any(c.isalpha() for c in deputy):
+        raise ValueError(f"deputy {deputy!r} is neither an id nor a name")
     platform = platform.lower()
     if platform not in URLS:
         raise ValueError(
@@ -66,7 +74,7 @@ def parse_line(text: str) -> tuple[int, SocialAccountItem] | None:
     account = parse_social_link(url, LEARNED_FROM)
     if account is None or account.platform != platform:
         raise ValueError(f"{handle!r} is not a {platform} account")
-    return int(deputy), account
+    return (int(deputy) if deputy.isdigit() else deputy), account
 
 
 def read_accounts(path: Path) -> tuple[list[AccountLine], list[str]]:
@@ -93,9 +101,10 @@ def read_accounts(path: Path) -> tuple[list[AccountLine], list[str]]:
 
 def load_accounts(
     session: Session, path: Path, accounts: list[AccountLine]
-) -> tuple[Counts, list[str]]:
-    """Store the accounts tied to their deputies; lines naming a deputy that is
-    not stored are reported."""
+) -> tuple[Counts, list[str], list[str]]:
+    """Store the accounts tied to their deputies. Returns the counts, the lines
+    refused (a deputy id not stored, an account the Mazhilis lists) and notes on
+    the deputies given by name that did not link (in review or unmatched)."""
     known = {
         mazhilis_id: deputy_id
         for mazhilis_id, deputy_id in session.execute(
@@ -110,16 +119,28 @@ def load_accounts(
             )
         )
     }
-    counts, problems, rows = Counts(), [], []
+    counts, problems, notes, rows = Counts(), [], [], []
+    kept = []
     for line in accounts:
         if (line.account.platform, line.account.handle) in listed:
             problems.append(
                 f"{path}:{line.number}: {line.account.platform} "
                 f"{line.account.handle} is already listed by the Mazhilis: skipped"
             )
-            continue
-        deputy_id = known.get(line.deputy)
-        if deputy_id is None:
+        else:
+            kept.append(line)
+    links = _match_names(session, kept)
+    for line in kept:
+        if isinstance(line.deputy, str):
+            link = links[_mention(line).key]
+            deputy_id = link.deputy_id
+            if deputy_id is None:
+                notes.append(
+                    f"{path}:{line.number}: {line.deputy!r} is {link.status} "
+                    f"(name mention {link.id}, score {link.score:.2f}): the account "
+                    "is stored without a deputy; see `mwatch match review`"
+                )
+        elif (deputy_id := known.get(line.deputy)) is None:
             problems.append(
                 f"{path}:{line.number}: no deputy {line.deputy} is stored "
                 "(run `mwatch crawl mazhilis-deputies` first?)"
@@ -142,4 +163,21 @@ def load_accounts(
         now=datetime.now(UTC),
         counts=counts,
     )
-    return counts, problems
+    return counts, problems, notes
+
+
+def _mention(line: AccountLine) -> Mention:
+    return Mention(
+        raw_name=str(line.deputy),
+        source_kind=SOCIAL_ACCOUNT,
+        source_key=f"{line.account.platform}:{line.account.handle}",
+    )
+
+
+def _match_names(
+    session: Session, accounts: list[AccountLine]
+) -> dict[tuple[str, str, str], MentionLink]:
+    """Resolve the deputies given by name, as name mentions."""
+    return record_mentions(
+        session, [_mention(line) for line in accounts if isinstance(line.deputy, str)]
+    )

@@ -445,3 +445,58 @@ class MeetingSource(Base):
     matched_at: Mapped[datetime]
 
     meeting: Mapped[Meeting] = relationship(back_populates="sources")
+
+
+class NameMention(Seen, Base):
+    """A person named by a source without the Mazhilis's deputy id, and the deputy
+    that name matching (matching/mentions.py) or a person's decision links it to.
+
+    The matcher's proposal (`candidate_deputy_id`, `score`, `reason`, ...) is
+    recomputed on every write; the link (`status`, `deputy_id`) follows it until a
+    person decides (`decided`), and then follows the decision (`match_decisions`).
+    """
+
+    __tablename__ = "name_mentions"
+    __table_args__ = (UniqueConstraint("source_kind", "source_key", "raw_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "request_participant", "social_account", "party_news", ...
+    source_kind: Mapped[str] = mapped_column(String(40))
+    # The mentioning record's natural key within its kind ("5012/initiator").
+    source_key: Mapped[str] = mapped_column(String(300))
+    raw_name: Mapped[str] = mapped_column(String(600))
+    convocation: Mapped[int | None]
+    region: Mapped[str | None] = mapped_column(String(300))
+    party: Mapped[str | None] = mapped_column(String(200))
+    # "linked", "review" or "unlinked".
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"), index=True)
+    decided: Mapped[bool] = mapped_column(default=False)
+    # What the matcher proposes: "linked", "review" or "unlinked".
+    proposal: Mapped[str] = mapped_column(String(20))
+    candidate_deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"))
+    score: Mapped[float] = mapped_column(Float)
+    runner_up_deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"))
+    runner_up_score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class MatchDecision(Base):
+    """A person's decision on a name mention; the latest one stands."""
+
+    __tablename__ = "match_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mention_id: Mapped[int] = mapped_column(ForeignKey("name_mentions.id"), index=True)
+    # "accept", "reject", "link", "unlink" or "reset" (back to the matcher).
+    action: Mapped[str] = mapped_column(String(20))
+    # The deputy the mention is linked to after the decision (null: unlinked).
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"))
+    # The matcher's proposal the person saw, for the record.
+    candidate_deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"))
+    score: Mapped[float] = mapped_column(Float)
+    matcher_reason: Mapped[str] = mapped_column(Text)
+    # Why the person decided so, in their words (may be empty).
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime]

@@ -13,6 +13,7 @@ from scrapy.exceptions import DropItem
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from matching.mentions import PeopleCache, resolve_pending
 from spiders.base import SourceSpider
 from spiders.items import DocumentRef, Page
 from storage import gates
@@ -68,6 +69,8 @@ class StoragePipeline:
         self.run_id: int | None = None
         self.document_ids: dict[DocumentRef, int] = {}
         self.error_log = ErrorLog()
+        self.people = PeopleCache()
+        self.deputies_changed = False
         logging.getLogger().addHandler(self.error_log)
 
     @classmethod
@@ -103,7 +106,7 @@ class StoragePipeline:
         learned: list[DocumentRef] = []
         try:
             with self.sessions.begin() as session:
-                writer = Writer(session, counts, self.document_ids)
+                writer = Writer(session, counts, self.document_ids, self.people)
                 learned = writer.learned
                 if isinstance(item, Page):
                     for record in [*item.documents, *item.records]:
@@ -117,6 +120,7 @@ class StoragePipeline:
             logger.error("could not store %s: %s", type(item).__name__, exc)
             raise DropItem(f"not stored: {exc}") from exc
         self.counts.merge(counts)
+        self.deputies_changed |= writer.deputies_changed
         return item
 
     def spider_closed(self, spider: SourceSpider, reason: str) -> None:
@@ -135,6 +139,8 @@ class StoragePipeline:
             if outcome == "success" and not self.crawler.settings.getbool("WORKER"):
                 gone = mark_gone(session, spider.complete_scopes(), run.started_at)
             alerts = self.alerts(session, spider) if outcome != "failed" else []
+            # Names stored before their deputy was are matched again.
+            relinked = resolve_pending(session) if self.deputies_changed else 0
             run.finished_at = datetime.now(UTC)
             run.pages = stats.get_value("response_received_count", 0)
             run.items_inserted = self.counts.inserted
@@ -151,6 +157,7 @@ class StoragePipeline:
                 "errors_logged": self.error_log.messages,
                 "no_longer_seen": gone,
                 "alerts": alerts,
+                "mentions_relinked": relinked,
                 **spider.report,
             }
         stats.set_value("mwatch/outcome", outcome)

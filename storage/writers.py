@@ -5,11 +5,19 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from matching.mentions import (
+    REQUEST_PARTICIPANT,
+    Mention,
+    PeopleCache,
+    participant_status,
+    record_mentions,
+)
 from spiders.items import (
     ActivityItem,
     ConvocationItem,
     DeputyItem,
     DocumentRef,
+    ParticipantItem,
     PartyNewsItem,
     PostItem,
     RawDocument,
@@ -45,12 +53,19 @@ class Writer:
     """
 
     def __init__(
-        self, session: Session, counts: Counts, document_ids: dict[DocumentRef, int]
+        self,
+        session: Session,
+        counts: Counts,
+        document_ids: dict[DocumentRef, int],
+        people: PeopleCache | None = None,
     ) -> None:
         self.session = session
         self.counts = counts
         self.document_ids = document_ids
         self.learned: list[DocumentRef] = []
+        # The deputies that names without an id are matched against.
+        self.people = people if people is not None else PeopleCache()
+        self.deputies_changed = False
 
     def document_id(self, ref: DocumentRef | None) -> int | None:
         if ref is None:
@@ -184,6 +199,8 @@ class Writer:
             counts=self.counts,
         )
         self.link_records_of(deputy_id, item.mazhilis_id)
+        self.people.invalidate()
+        self.deputies_changed = True
         if item.mandate is not None:
             mandate = vars(item.mandate).copy()
             number = mandate.pop("convocation_number")
@@ -287,9 +304,11 @@ class Writer:
             now=now,
             counts=self.counts,
         ).values()
+        document_id = self.document_id(item.document)
         deputies = self.deputy_ids(
             {p.source_deputy_id for p in item.participants if p.source_deputy_id}
         )
+        links = self.match_participants(item, document_id)
         rows = []
         for participant in item.participants:
             deputy_id = deputies.get(participant.source_deputy_id)  # type: ignore[arg-type]
@@ -298,7 +317,8 @@ class Writer:
             elif participant.source_deputy_id is not None:
                 status = "unknown_deputy"
             else:
-                status = "unlinked"
+                link = links[self.participant_key(item, participant)]
+                deputy_id, status = link.deputy_id, participant_status(link)
             rows.append(
                 {
                     "request_id": request_id,
@@ -308,7 +328,7 @@ class Writer:
                     "source_deputy_id": participant.source_deputy_id,
                     "deputy_id": deputy_id,
                     "link_status": status,
-                    "source_document_id": self.document_id(item.document),
+                    "source_document_id": document_id,
                 }
             )
         upsert(
@@ -320,6 +340,43 @@ class Writer:
             counts=self.counts,
         )
         return request_id
+
+    @staticmethod
+    def participant_key(
+        item: RequestItem, participant: ParticipantItem
+    ) -> tuple[str, str, str]:
+        return (
+            REQUEST_PARTICIPANT,
+            f"{item.mazhilis_id}/{participant.role}",
+            participant.name_as_given,
+        )
+
+    def match_participants(self, item: RequestItem, document_id: int | None) -> dict:
+        """Record the participants named without an id as name mentions, resolved
+        against the stored deputies in the request's convocation."""
+        named = [p for p in item.participants if p.source_deputy_id is None]
+        if not named:
+            return {}
+        convocation = self.session.scalars(
+            select(Convocation.number).where(
+                Convocation.source_id == item.source_convocation_id
+            )
+        ).one_or_none()
+        return record_mentions(
+            self.session,
+            [
+                Mention(
+                    raw_name=participant.name_as_given,
+                    source_kind=REQUEST_PARTICIPANT,
+                    source_key=f"{item.mazhilis_id}/{participant.role}",
+                    convocation=convocation,
+                    source_document_id=document_id,
+                )
+                for participant in named
+            ],
+            people=self.people.index(self.session),
+            counts=self.counts,
+        )
 
     def write_request_file(self, item: RequestFileItem, now: datetime) -> int | None:
         request_id = self.session.scalars(

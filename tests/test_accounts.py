@@ -6,7 +6,7 @@ from sqlalchemy import select
 from replica import ReplicaProcess
 from storage import db
 from storage.accounts import parse_line
-from storage.models import Deputy, SocialAccount
+from storage.models import Deputy, NameMention, SocialAccount
 from tests.e2e import mwatch, rows
 
 
@@ -22,6 +22,7 @@ from tests.e2e import mwatch, rows
             (56, "kalykov_official"),
         ),
         ("88,facebook,nurgul.tau", (88, "nurgul.tau")),
+        ("Куспан Абзал, facebook, abzal.kuspan", ("Куспан Абзал", "abzal.kuspan")),
     ],
 )
 def test_a_line_gives_a_deputy_and_an_account(line, expected):
@@ -39,7 +40,7 @@ def test_blank_and_comment_lines_are_skipped(line):
     ("line", "message"),
     [
         ("71, instagram", "expected 3 fields"),
-        ("Kuspan, instagram, abzal", "deputy id 'Kuspan' is not a number"),
+        ("-, instagram, abzal", "deputy '-' is neither an id nor a name"),
         ("71, myspace, abzal", "platform 'myspace' is not one of"),
         ("71, telegram, https://www.instagram.com/abzal/", "is not a telegram account"),
     ],
@@ -63,7 +64,9 @@ def test_loading_reports_bad_lines_by_number_and_stores_the_rest(sqlite_url, tmp
         "\n"
         "9999, telegram, someone_else\n"
         "71, telegram, kuspan_abzal\n"
-        "56, facebook, arman.kalykov\n",
+        "56, facebook, arman.kalykov\n"
+        "Arman Kalykov, youtube, kalykov\n"
+        "Абасов А.Т., twitter, abasov\n",
         encoding="utf-8",
     )
     environment = {"DATABASE_URL": sqlite_url}
@@ -72,7 +75,10 @@ def test_loading_reports_bad_lines_by_number_and_stores_the_rest(sqlite_url, tmp
     assert f"{path}:3: platform 'myspace' is not one of" in result.stderr
     assert f"{path}:5: no deputy 9999 is stored" in result.stderr
     assert f"{path}:6: telegram kuspan_abzal is already listed" in result.stderr
-    assert "2 accounts added" in result.stdout
+    # A deputy given by name is found by name matching; a name matching nobody
+    # leaves the account without a deputy, and says so.
+    assert f"{path}:9: 'Абасов А.Т.' is unlinked (name mention" in result.stderr
+    assert "4 accounts added" in result.stdout
     stored = rows(
         sqlite_url,
         select(Deputy.mazhilis_id, SocialAccount.platform, SocialAccount.handle)
@@ -81,10 +87,19 @@ def test_loading_reports_bad_lines_by_number_and_stores_the_rest(sqlite_url, tmp
     )
     assert sorted(stored) == [
         (56, "facebook", "arman.kalykov"),
+        (56, "youtube", "kalykov"),
         (71, "instagram", "abzal.kuspan.official"),
     ]
+    mentions = rows(
+        sqlite_url,
+        select(NameMention.raw_name, NameMention.source_key, NameMention.status),
+    )
+    assert sorted(mentions) == [
+        ("Arman Kalykov", "youtube:kalykov", "linked"),
+        ("Абасов А.Т.", "twitter:abasov", "unlinked"),
+    ]
     again = mwatch("accounts", "load", str(path), env=environment)
-    assert "0 accounts added, 0 changed, 2 as they were" in again.stdout
+    assert "0 accounts added, 0 changed, 4 as they were" in again.stdout
 
 
 def test_a_missing_accounts_file_is_named(sqlite_url, tmp_path):
