@@ -1,7 +1,7 @@
 """name mentions and match decisions
 
-Revision ID: name_mentions
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-23 11:58:25.519356
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "name_mentions"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
