@@ -259,7 +259,7 @@ def cmd_replica(argv: list[str]) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cli import meetings
+    from cli import match, meetings
 
     parser = argparse.ArgumentParser(
         prog="mwatch",
@@ -380,6 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file", metavar="FILE")
     load.set_defaults(handler=cmd_accounts_load)
+
+    match.register(commands)
 
     status = commands.add_parser(
         "status",

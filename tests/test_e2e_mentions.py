@@ -3,6 +3,8 @@ a name mention, resolved to a deputy (linked), to the review queue or to no one,
 and the request's participant follows its mention."""
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from storage.models import (
     CrawlRun,
     Deputy,
     DeputyRequest,
+    MatchDecision,
     NameMention,
     RequestParticipant,
 )
@@ -58,6 +61,24 @@ def replica(dataset, tmp_path_factory):
         yield running
 
 
+@pytest.fixture(scope="module")
+def crawled(replica, tmp_path_factory) -> Path:
+    """An SQLite database holding one crawl of the deputies and the requests."""
+    path = tmp_path_factory.mktemp("crawled") / "crawled.sqlite"
+    url = f"sqlite:///{path}"
+    db.upgrade(url)
+    crawl(url, replica.url)
+    return path
+
+
+@pytest.fixture
+def crawled_url(crawled, tmp_path) -> str:
+    """A copy of the crawled database, for one test to change."""
+    path = tmp_path / "copy.sqlite"
+    shutil.copy(crawled, path)
+    return f"sqlite:///{path}"
+
+
 def crawl(url: str, replica_url: str, *sources: str):
     environment = {"DATABASE_URL": url, "MWATCH_MAZHILIS_URL": replica_url}
     result = mwatch("crawl", *(sources or SOURCES), env=environment)
@@ -97,10 +118,9 @@ def named_participants(dataset: dict) -> set[tuple[str, str]]:
 
 
 def test_names_without_an_id_are_linked_reviewed_or_left_never_guessed(
-    sqlite_url, replica, dataset
+    crawled_url, replica, dataset
 ):
-    db.upgrade(sqlite_url)
-    crawl(sqlite_url, replica.url)
+    sqlite_url = crawled_url
     mentions = stored_mentions(sqlite_url)
     assert set(mentions) == named_participants(dataset)
 
@@ -197,3 +217,123 @@ def test_names_stored_before_the_deputies_are_matched_once_they_are(
         ),
     )
     assert sorted(name for (name,) in matched) == sorted(n for _, n in linked)
+
+
+def mention_id(url: str, name: str) -> int:
+    (found,) = rows(url, select(NameMention.id).where(NameMention.raw_name == name))
+    return found[0]
+
+
+def participant_links(url: str) -> dict[str, tuple[str, int | None]]:
+    """{name: (link status, deputy's Mazhilis id)} of the participants named
+    without an id."""
+    deputy = aliased(Deputy)
+    return {
+        name: (status, who)
+        for name, status, who in rows(
+            url,
+            select(
+                RequestParticipant.name_as_given,
+                RequestParticipant.link_status,
+                deputy.mazhilis_id,
+            )
+            .outerjoin(deputy, RequestParticipant.deputy_id == deputy.id)
+            .where(RequestParticipant.source_deputy_id.is_(None)),
+        )
+    }
+
+
+def test_review_decisions_are_kept_and_survive_a_recrawl(crawled_url, replica, dataset):
+    url = crawled_url
+    environment = {"DATABASE_URL": url}
+    truth = dataset["unlisted_names"]
+    queue = rows(
+        url,
+        select(NameMention.raw_name).where(NameMention.status == "review"),
+    )
+    to_accept, to_reject = sorted(name for (name,) in queue)[:2]
+    lost = "Тотаров К.А."  # a typo the matcher does not find: unlinked
+    assert participant_links(url)[lost] == ("unlinked", None)
+
+    listed = mwatch("match", "review", env=environment)
+    assert listed.code == 0, listed.stderr
+    assert f"{len(queue)} of {len(queue)} mentions shown" in listed.stdout
+    assert to_accept in listed.stdout and "candidate:" in listed.stdout
+    assert "below the link threshold" in listed.stdout
+
+    decisions = [
+        ("accept", str(mention_id(url, to_accept))),
+        ("reject", str(mention_id(url, to_reject))),
+        ("link", str(mention_id(url, lost)), str(truth[lost])),
+        ("unlink", str(mention_id(url, "A. Kuspan"))),
+    ]
+    for decision in decisions:
+        result = mwatch(
+            "match", *decision, "--by", "monitor", "--note", "checked", env=environment
+        )
+        assert result.code == 0, result.stdout + result.stderr
+        assert f"mention {decision[1]}: {decision[0]} by monitor" in result.stdout
+
+    def held() -> None:
+        links = participant_links(url)
+        assert links[to_accept] == ("matched", truth[to_accept])
+        assert links[to_reject] == ("unlinked", None)
+        assert links[lost] == ("matched", truth[lost])
+        assert links["A. Kuspan"] == ("unlinked", None)
+        assert links["Куспан А.Т."] == ("matched", 71)  # undecided: the matcher's
+        mentions = {name: row for (_, name), row in stored_mentions(url).items()}
+        assert mentions[to_accept][:2] == ("linked", truth[to_accept])
+        assert mentions[to_reject][:2] == ("unlinked", None)
+        assert mentions[lost][:2] == ("linked", truth[lost])
+        assert mentions["A. Kuspan"][:2] == ("unlinked", None)
+
+    held()
+    stored = rows(
+        url,
+        select(
+            MatchDecision.action,
+            MatchDecision.decided_by,
+            MatchDecision.note,
+            MatchDecision.score,
+        ).order_by(MatchDecision.id),
+    )
+    assert [(a, by, note) for a, by, note, _ in stored] == [
+        (d[0], "monitor", "checked") for d in decisions
+    ]
+    assert stored[0][3] >= 0.6 and stored[3][3] >= 0.9  # the score they overrode
+
+    # Later crawls refresh the matcher's proposals, never the decisions.
+    crawl(url, replica.url)
+    held()
+    assert len(rows(url, select(MatchDecision.id))) == len(decisions)
+    history = mwatch("match", "decisions", env=environment)
+    assert history.code == 0 and "4 decisions" in history.stdout
+    assert "monitor  link mention" in history.stdout
+
+    # Reset hands a mention back to the matcher.
+    kuspan = str(mention_id(url, "A. Kuspan"))
+    assert mwatch("match", "reset", kuspan, env=environment).code == 0
+    assert participant_links(url)["A. Kuspan"] == ("matched", 71)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("accept", "99999"), "no name mention has id 99999"),
+        (("unlink", "99999"), "no name mention has id 99999"),
+        (("link", "{former}", "99999"), "no deputy with Mazhilis id 99999"),
+        (("accept", "{former}"), "has no candidate to accept"),
+        (("reject", "abc"), "'abc' is not a mention id"),
+        (("link", "{former}", "x71"), "'x71' is not a deputy's Mazhilis id"),
+    ],
+)
+def test_a_bad_decision_is_refused_and_changes_nothing(crawled_url, args, message):
+    former = str(mention_id(crawled_url, "Абасов Т.Б."))
+    before = stored_mentions(crawled_url)
+    args = tuple(a.format(former=former) for a in args)
+    result = mwatch("match", *args, env={"DATABASE_URL": crawled_url})
+    assert result.code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert stored_mentions(crawled_url) == before
+    assert rows(crawled_url, select(MatchDecision.id)) == []
