@@ -38,6 +38,19 @@ MAZHILIS_ACTIVITIES_VIA_BROWSER = os.environ.get(
 ).lower() in ("1", "true", "yes")
 # How far back a first crawl of a Telegram channel reads.
 TELEGRAM_HISTORY_DAYS = int(os.environ.get("MWATCH_TELEGRAM_HISTORY_DAYS", "365"))
+# Saved logged-in browser sessions (Playwright storage-state JSON, made by
+# `mwatch login instagram|facebook`); without one, a crawl reads what an anonymous
+# visitor sees.
+INSTAGRAM_STATE = os.environ.get("MWATCH_INSTAGRAM_STATE", "")
+FACEBOOK_STATE = os.environ.get("MWATCH_FACEBOOK_STATE", "")
+# How far back a first crawl of an Instagram profile or a Facebook page reads.
+SOCIAL_HISTORY_DAYS = int(os.environ.get("MWATCH_SOCIAL_HISTORY_DAYS", "365"))
+# Seconds to wait for more posts after scrolling a page to its bottom; no new
+# post by then is the end of the feed.
+SCROLL_WAIT = float(os.environ.get("MWATCH_SCROLL_WAIT", "10"))
+# A browser context (its cookies, cache and memory) serves this many pages, then
+# is closed and a new one is opened.
+PAGES_PER_CONTEXT = int(os.environ.get("MWATCH_PAGES_PER_CONTEXT", "20"))
 # A nightly crawl re-reads records this many days older than its last success.
 NIGHTLY_OVERLAP_DAYS = int(os.environ.get("MWATCH_NIGHTLY_OVERLAP_DAYS", "7"))
 # A PDF larger than this is not downloaded; it is recorded as oversized.

@@ -1,8 +1,29 @@
-"""Deputies' Instagram profiles in a real browser (SOURCES.md §3)."""
+"""Deputies' Instagram profiles in a real browser (SOURCES.md §3).
 
-from scrapers.instagram_profile import InstagramPost
+The profile page's script fetches `web_profile_info` (the newest 12 posts); each
+scroll to the bottom fetches the next 12 from `graphql/query`. The crawler reads
+those answers as the browser receives them, not the page's markup, and stores
+each as the raw document of its posts. Without a logged-in session the second
+fetch answers 401 and the page shows a login wall: the first 12 are kept and the
+run says what is missing and how to get it.
+"""
+
+from collections.abc import AsyncIterator
+from functools import partial
+from typing import Any
+
+from scrapy import Request
+from scrapy.http import Response
+
+from scrapers.instagram_profile import InstagramPost, parse_timeline
+from scrapers.selectors import LayoutError
 from spiders.base import item_hash
-from spiders.items import PostItem
+from spiders.browser_social import BrowserSocialSpider, ResponseCapture
+from spiders.items import Page, PostItem
+
+# The profile's JSON: the first posts, then each next page.
+PROFILE_INFO = "/api/v1/users/web_profile_info/"
+TIMELINE_QUERY = "/graphql/query"
 
 
 def post_item(post: InstagramPost, username: str, base_url: str) -> PostItem:
@@ -24,3 +45,84 @@ def post_item(post: InstagramPost, username: str, base_url: str) -> PostItem:
         comments=post.comments,
         item_hash=item_hash({"text": post.text}),
     )
+
+
+class InstagramSpider(BrowserSocialSpider):
+    name = "instagram"
+    site = "instagram"
+    platform = "instagram"
+    base_setting = "INSTAGRAM_URL"
+    state_setting = "INSTAGRAM_STATE"
+    state_variable = "MWATCH_INSTAGRAM_STATE"
+
+    def account_request(self, handle: str) -> Request:
+        capture = ResponseCapture(PROFILE_INFO, TIMELINE_QUERY)
+        return Request(
+            f"{self.base_url}/{handle}/",
+            callback=self.parse_profile,
+            errback=self.on_browser_error,
+            cb_kwargs={"username": handle, "capture": capture},
+            meta=self.browser_meta(
+                playwright_page_event_handlers={"response": capture.on_response}
+            ),
+            dont_filter=True,
+        )
+
+    async def parse_profile(
+        self, response: Response, username: str, capture: ResponseCapture
+    ) -> AsyncIterator[Any]:
+        """Every answer the profile page gets while it is scrolled, as posts."""
+        page = response.meta["playwright_page"]
+        try:
+            async for page_or_nothing in self.read_timeline(
+                response, page, username, capture
+            ):
+                yield page_or_nothing
+        finally:
+            await self.release(page, response.meta["playwright_context"])
+
+    async def read_timeline(
+        self, response: Response, page: Any, username: str, capture: ResponseCapture
+    ) -> AsyncIterator[Page]:
+        navigation = self.settings.getint("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT")
+        if not await capture.wait_for(1, navigation / 1000):
+            self.page_failed(response.url, "the page fetched no web_profile_info")
+            return
+        handled, read, total = 0, 0, None
+        while True:
+            more = False
+            for answer in capture.answers[handled:]:
+                handled += 1
+                if answer.status == 401:
+                    self.login_wall(response.url, username, read, total)
+                    return
+                document = self.captured_document(answer)
+                if answer.status != 200:
+                    self.page_failed(answer.url, f"HTTP {answer.status}")
+                    yield Page([document])
+                    return
+                try:
+                    timeline = parse_timeline(answer.body)
+                except (LayoutError, ValueError, TypeError) as exc:
+                    yield self.unreadable(document, "profile-json", str(exc))
+                    return
+                self.layout.records_read(
+                    "profile-json", answer.url, len(timeline.posts)
+                )
+                total = timeline.total if timeline.total is not None else total
+                read += len(timeline.posts)
+                items = [post_item(p, username, self.base_url) for p in timeline.posts]
+                for item in items:
+                    item.document = document.ref
+                kept, older, settled = self.in_window(items)
+                yield Page([document], kept)
+                more = timeline.has_next_page and not older and not settled
+            if not more:
+                return
+            answered = partial(capture.wait_for, handled + 1)
+            if not await self.scroll_until(page, answered):
+                self.page_failed(
+                    response.url,
+                    f"no more posts came after scrolling ({read} read of {total})",
+                )
+                return

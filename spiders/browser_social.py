@@ -1,0 +1,283 @@
+"""What the Instagram and Facebook crawlers share: a real browser per account
+page, a saved session when given, the login wall, and browser hygiene.
+
+Each account's page is opened in Chromium through scrapy-playwright and kept
+open (`playwright_include_page`) while the callback scrolls it; the callback or
+errback always closes it. A context serves `PAGES_PER_CONTEXT` pages, then is
+closed, so cookies, cache and the renderer's memory do not pile up over a long
+crawl. Images, media, fonts and styles are never downloaded (settings.py).
+"""
+
+import asyncio
+import json
+import os
+import stat
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page as BrowserPage
+from playwright.async_api import Response as BrowserResponse
+from scrapy import Request
+from twisted.python.failure import Failure
+
+from spiders.base import SourceSpider
+from spiders.items import PostItem, RawDocument
+from storage.models import Post
+from storage.state import accounts_of, crawl_state
+
+# Scrolling a little up, then to the bottom: the page's scroll handler sees a
+# move even when the page was already at its bottom.
+SCROLL_UP = (
+    "window.scrollTo(0, Math.max(0, document.documentElement.scrollHeight"
+    " - window.innerHeight - 400))"
+)
+SCROLL_TO_BOTTOM = "window.scrollTo(0, document.documentElement.scrollHeight)"
+# How long to wait after each scroll before scrolling again.
+SCROLL_STEP = 0.5
+LOGIN_HINT = (
+    "run `mwatch login {platform} --state FILE` once (a person logs in in the "
+    "browser window it opens) and set {variable}=FILE"
+)
+
+
+class StorageStateError(ValueError):
+    """A saved session file that cannot be used; the message names it."""
+
+
+def read_storage_state(path: str, variable: str) -> dict[str, Any]:
+    """The Playwright storage state saved in `path` (named by `variable`)."""
+    where = f"{variable}={path}"
+    try:
+        state = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StorageStateError(f"{where}: no such file") from None
+    except OSError as exc:
+        raise StorageStateError(f"{where}: {exc.strerror}") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise StorageStateError(f"{where}: not a storage-state JSON ({exc})") from None
+    if not isinstance(state, dict) or not isinstance(state.get("cookies"), list):
+        raise StorageStateError(f"{where}: not a storage state (no cookies list)")
+    return state
+
+
+def readable_by_others(path: str) -> bool:
+    return bool(os.stat(path).st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+
+
+@dataclass
+class Captured:
+    """One answer to a fetch the page made, as the browser received it."""
+
+    url: str
+    status: int
+    body: bytes
+    content_type: str | None
+    fetched_at: datetime
+
+
+class ResponseCapture:
+    """Keeps the answers to a page's fetches whose URL holds one of `parts`, in
+    the order they arrive; attached before the page loads, so the first fetch of
+    the page's script is not missed."""
+
+    def __init__(self, *parts: str) -> None:
+        self.parts = parts
+        self.answers: list[Captured] = []
+        self.tasks: set[asyncio.Task] = set()
+        self.arrived = asyncio.Event()
+
+    def on_response(self, response: BrowserResponse) -> None:
+        """The page's "response" event handler."""
+        if any(part in response.url for part in self.parts):
+            task = asyncio.ensure_future(self._read(response))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def _read(self, response: BrowserResponse) -> None:
+        try:
+            body = await response.body()
+        except PlaywrightError:  # the page closed before the body came
+            body = b""
+        self.answers.append(
+            Captured(
+                response.url,
+                response.status,
+                body,
+                response.headers.get("content-type"),
+                datetime.now(UTC),
+            )
+        )
+        self.arrived.set()
+
+    async def wait_for(self, count: int, timeout: float) -> bool:
+        """Whether `count` answers have come within `timeout` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self.answers) < count:
+            self.arrived.clear()
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            try:
+                await asyncio.wait_for(self.arrived.wait(), left)
+            except TimeoutError:
+                return len(self.answers) >= count
+        return True
+
+
+class BrowserSocialSpider(SourceSpider):
+    """A spider reading each stored account of `platform` in the browser."""
+
+    platform: str
+    # The settings naming the saved session file, and its environment variable.
+    state_setting: str
+    state_variable: str
+
+    @property
+    def base_url(self) -> str:
+        return self.settings[self.base_setting].rstrip("/")
+
+    def today(self) -> date:
+        today = self.settings["TODAY"]
+        return date.fromisoformat(today) if today else datetime.now(UTC).date()
+
+    async def start(self) -> Any:
+        url = self.settings["DATABASE_URL"]
+        self.scroll_wait = self.settings.getfloat("SCROLL_WAIT")
+        self.pages_per_context = max(1, self.settings.getint("PAGES_PER_CONTEXT"))
+        self.pages_opened = 0
+        self.open_pages: dict[str, int] = {}
+        self.walled: dict[str, dict[str, Any]] = {}
+        self.cutoff, self.known = None, {}
+        self.state_path = self.settings[self.state_setting] or None
+        if self.state_path:
+            try:
+                read_storage_state(self.state_path, self.state_variable)
+            except StorageStateError as exc:
+                self.failure = str(exc)
+                self.logger.error("run failed: %s", exc)
+                return
+            if readable_by_others(self.state_path):
+                self.warn(
+                    f"{self.state_variable}={self.state_path} can be read by other "
+                    f"users: it holds a logged-in session (chmod 600 it)"
+                )
+        self.report["session"] = bool(self.state_path)
+        if self.mode == "nightly":
+            last, self.known = crawl_state(url, self.name, Post)
+            self.cutoff = self.nightly_cutoff(last)
+            if last is None and self.window.since is None:
+                days = self.settings.getint("SOCIAL_HISTORY_DAYS")
+                self.window.since = self.today() - timedelta(days=days)
+        accounts = accounts_of(url, self.platform)
+        if not accounts:
+            self.warn(
+                f"no {self.platform} account is stored: crawl mazhilis-deputies "
+                "first, or load an accounts file (mwatch accounts load)"
+            )
+        for handle in accounts:
+            yield self.account_request(handle)
+
+    def account_request(self, handle: str) -> Request:
+        """The request of an account's page, opened in the browser."""
+        raise NotImplementedError
+
+    def browser_meta(self, **extra: Any) -> dict[str, Any]:
+        """Meta of a page kept open for the callback, in the current context."""
+        context = f"{self.name}-{self.pages_opened // self.pages_per_context}"
+        self.pages_opened += 1
+        self.open_pages[context] = self.open_pages.get(context, 0) + 1
+        context_kwargs: dict[str, Any] = {"service_workers": "block"}
+        if self.state_path:
+            context_kwargs["storage_state"] = self.state_path
+        return {
+            "playwright": True,
+            "playwright_include_page": True,
+            "playwright_context": context,
+            "playwright_context_kwargs": context_kwargs,
+            **extra,
+        }
+
+    async def release(self, page: BrowserPage | None, context: str) -> None:
+        """Close a page; close its context once every page it will serve is done."""
+        if page is not None and not page.is_closed():
+            await page.close()
+        self.open_pages[context] -= 1
+        current = f"{self.name}-{self.pages_opened // self.pages_per_context}"
+        if page is not None and self.open_pages[context] == 0 and context != current:
+            del self.open_pages[context]
+            try:
+                await page.context.close()
+            except PlaywrightError as exc:
+                self.logger.debug("context %s already closed: %s", context, exc)
+
+    async def on_browser_error(self, failure: Failure) -> None:
+        """Errback: the page is recorded as failed, and closed."""
+        request = failure.request  # type: ignore[attr-defined]
+        self.on_error(failure)
+        await self.release(
+            request.meta.get("playwright_page"), request.meta["playwright_context"]
+        )
+
+    async def scroll_until(
+        self, page: BrowserPage, arrived: Callable[[float], Awaitable[bool]]
+    ) -> bool:
+        """Scroll to the bottom, again and again, until `arrived(timeout)` says
+        the page answered; False when `SCROLL_WAIT` seconds pass without."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.scroll_wait
+        while (left := deadline - loop.time()) > 0:
+            await page.evaluate(SCROLL_UP)
+            await page.evaluate(SCROLL_TO_BOTTOM)
+            if await arrived(min(SCROLL_STEP, left)):
+                return True
+        return False
+
+    def captured_document(self, answer: Captured) -> RawDocument:
+        return RawDocument(
+            source=self.site,
+            url=answer.url,
+            http_status=answer.status,
+            body=answer.body,
+            content_type=answer.content_type,
+            fetched_at=answer.fetched_at,
+        )
+
+    def in_window(self, items: list[PostItem]) -> tuple[list[PostItem], bool, bool]:
+        """The items in the window, whether some are older than it, and whether
+        all are stored unchanged and older than the nightly cutoff."""
+        kept, older, settled = [], False, bool(items)
+        for item in items:
+            day = item.posted_at.date()
+            position = self.window.position(day)
+            older = older or position < 0
+            known = self.known.get(item.source_post_id) == item.item_hash
+            settled = settled and known and self.before_cutoff(day)
+            if position == 0:
+                kept.append(item)
+        return kept, older, settled
+
+    def login_wall(self, url: str, handle: str, read: int, total: int | None) -> None:
+        """The platform shows no more without a session: what was read is kept,
+        the page is recorded as not fully read, and the way out is said."""
+        of = f" of {total}" if total is not None else ""
+        self.walled[handle] = {"read": read, "total": total}
+        self.report["login_wall"] = self.walled
+        if self.state_path:
+            reason = (
+                f"login wall after {read}{of} posts although a session was given: "
+                f"the session in {self.state_variable}={self.state_path} is not "
+                "logged in (expired?)"
+            )
+        else:
+            reason = f"login wall after {read}{of} posts: the rest needs a session"
+        self.page_failed(url, reason)
+        hint = LOGIN_HINT.format(platform=self.platform, variable=self.state_variable)
+        self.warn(
+            f"{self.platform} shows an anonymous or logged-out visitor only an "
+            f"account's newest posts; to read the rest, {hint}"
+        )
