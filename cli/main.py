@@ -220,7 +220,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from cli.crawling import SOURCES
     from cli.demo import summary
+    from cli.social import BROWSER_SOURCES
     from replica import ReplicaProcess, generate_dataset, present_day
     from storage import db
 
@@ -242,7 +244,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             # The replica's data stands for its own present, not today.
             "TODAY": present_day(generate_dataset()).isoformat(),
         }
-        results = _crawl([], overrides, lock=None, mode="nightly")
+        # The browser's sources take minutes: README, "Social media", shows them.
+        sources = [source for source in SOURCES if source not in BROWSER_SOURCES]
+        results = _crawl(sources, overrides, lock=None, mode="nightly")
     print()
     print(summary(url))
     print()
