@@ -36,6 +36,8 @@ from storage.models import (
     Mandate,
     MatchDecision,
     NameMention,
+    PartyNews,
+    PartyNewsMention,
     Post,
     RequestParticipant,
     SocialAccount,
@@ -45,10 +47,25 @@ from storage.upsert import Counts, upsert
 # The kinds of mentions the crawler records, and the key of each within its kind.
 REQUEST_PARTICIPANT = "request_participant"  # "<request's Mazhilis id>/<role>"
 SOCIAL_ACCOUNT = "social_account"  # "<platform>:<handle>"
-PARTY_NEWS = "party_news"  # the news item's URL or the source's own id
+PARTY_NEWS = "party_news"  # "<party>/<news item's slug>"
+# Kinds whose names are found in running text: the caller resolves them (the
+# name as found may be inflected), and `resolve_pending` leaves them be.
+RESOLVED_BY_CALLER = frozenset({PARTY_NEWS})
 STATUSES = ("linked", "review", "unlinked")
 _PROPOSALS = {"link": "linked", "review": "review", "none": "unlinked"}
 KEY_CHUNK = 400
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the matcher proposes for a mention (the matcher's columns)."""
+
+    proposal: str  # "linked", "review" or "unlinked"
+    candidate_deputy_id: int | None
+    score: float
+    reason: str
+    runner_up_deputy_id: int | None = None
+    runner_up_score: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -58,7 +75,8 @@ class Mention:
     `source_key` identifies the mentioning record within `source_kind`; together
     with `raw_name` it is the mention's natural key. `region` is in the language
     of the deputies' `region_ru`, `party` the short name of `mandates.party`
-    (`AMANAT`).
+    (`AMANAT`). `resolved` is the caller's own proposal, for names it found and
+    resolved in running text; without it the name is resolved here.
     """
 
     raw_name: str
@@ -68,6 +86,7 @@ class Mention:
     region: str | None = None
     party: str | None = None
     source_document_id: int | None = None
+    resolved: Proposal | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -150,14 +169,16 @@ def _deputy(candidate: Candidate | None) -> int | None:
 
 def _proposal(resolution: Resolution) -> dict:
     """The matcher's columns of a mention row from a resolution."""
-    return {
-        "proposal": _PROPOSALS[resolution.decision],
-        "candidate_deputy_id": _deputy(resolution.candidate),
-        "score": resolution.score,
-        "runner_up_deputy_id": _deputy(resolution.runner_up_candidate),
-        "runner_up_score": resolution.runner_up,
-        "reason": resolution.reason,
-    }
+    return vars(
+        Proposal(
+            proposal=_PROPOSALS[resolution.decision],
+            candidate_deputy_id=_deputy(resolution.candidate),
+            score=resolution.score,
+            reason=resolution.reason,
+            runner_up_deputy_id=_deputy(resolution.runner_up_candidate),
+            runner_up_score=resolution.runner_up,
+        )
+    ).copy()
 
 
 def _linked_to(proposal: dict) -> int | None:
@@ -200,12 +221,17 @@ def record_mentions(
     batch = {mention.key: mention for mention in mentions}
     if not batch:
         return {}
-    people = people if people is not None else load_people(session)
+    if people is None and any(m.resolved is None for m in batch.values()):
+        people = load_people(session)
     now = now or datetime.now(UTC)
     stored = _stored(session, list(batch))
     rows = []
     for key, mention in batch.items():
-        proposal = _proposal(people.resolve(mention.raw_name, mention.context))
+        if mention.resolved is not None:
+            proposal = vars(mention.resolved).copy()
+        else:
+            assert people is not None
+            proposal = _proposal(people.resolve(mention.raw_name, mention.context))
         decided, status, deputy_id = stored.get(key, (False, None, None))
         if not decided:
             status, deputy_id = proposal["proposal"], _linked_to(proposal)
@@ -265,6 +291,19 @@ def _propagate(session: Session, mention: NameMention) -> None:
                 link_status="matched" if mention.status == "linked" else mention.status,
             )
         )
+    elif mention.source_kind == PARTY_NEWS:
+        party, slug = mention.source_key.split("/", 1)
+        news_id = select(PartyNews.id).where(
+            PartyNews.party == party, PartyNews.slug == slug
+        )
+        session.execute(
+            update(PartyNewsMention)
+            .where(
+                PartyNewsMention.news_id == news_id.scalar_subquery(),
+                PartyNewsMention.name_as_given == mention.raw_name,
+            )
+            .values(status=mention.status, deputy_id=mention.deputy_id)
+        )
     elif mention.source_kind == SOCIAL_ACCOUNT:
         platform, handle = mention.source_key.split(":", 1)
         account_id = session.scalars(
@@ -293,7 +332,10 @@ def resolve_pending(session: Session, people: PeopleIndex | None = None) -> int:
     people = people if people is not None else load_people(session)
     changed = 0
     for mention in session.scalars(
-        select(NameMention).where(NameMention.decided.is_(False))
+        select(NameMention).where(
+            NameMention.decided.is_(False),
+            NameMention.source_kind.not_in(RESOLVED_BY_CALLER),
+        )
     ):
         context = Context(mention.convocation, mention.region, mention.party)
         proposal = _proposal(people.resolve(mention.raw_name, context))

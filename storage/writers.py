@@ -6,9 +6,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from matching.mentions import (
+    PARTY_NEWS,
     REQUEST_PARTICIPANT,
     Mention,
     PeopleCache,
+    Proposal,
     participant_status,
     record_mentions,
 )
@@ -513,6 +515,28 @@ class Writer:
         ).rowcount
         if removed:
             self.counts.add(PartyNewsMention.__tablename__, 0, removed, 0)
+        # As name mentions, so that a person's decision on one holds.
+        links = record_mentions(
+            self.session,
+            [
+                Mention(
+                    raw_name=mention.name_as_given,
+                    source_kind=PARTY_NEWS,
+                    source_key=f"{item.party}/{item.slug}",
+                    party=item.party,
+                    source_document_id=document_id,
+                    resolved=Proposal(
+                        proposal=mention.status,
+                        candidate_deputy_id=mention.candidate_deputy_id,
+                        score=mention.score,
+                        reason=mention.reason,
+                    ),
+                )
+                for mention in item.mentions
+            ],
+            counts=self.counts,
+        )
+        key = (PARTY_NEWS, f"{item.party}/{item.slug}")
         upsert(
             self.session,
             PartyNewsMention,
@@ -520,8 +544,8 @@ class Writer:
                 {
                     "news_id": news_id,
                     "name_as_given": mention.name_as_given,
-                    "status": mention.status,
-                    "deputy_id": mention.deputy_id,
+                    "status": links[(*key, mention.name_as_given)].status,
+                    "deputy_id": links[(*key, mention.name_as_given)].deputy_id,
                     "candidate_deputy_id": mention.candidate_deputy_id,
                     "score": mention.score,
                     "reason": mention.reason,
