@@ -166,3 +166,48 @@ def cluster(reports: list[Report]) -> Clustering:
     for found in clusters:
         found.reports.sort(key=lambda r: r.key)
     return Clustering(clusters, pairs)
+
+
+# Measures of a clustering against labels, for the tests and the benchmark.
+
+
+def bcubed(gold: dict[str, str], found: dict[str, int]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of `found` clusters against `gold`, over
+    every item either labels (an item without a label is alone)."""
+    items = set(gold) | set(found)
+    gold_groups: dict[str, set[str]] = {}
+    found_groups: dict[str, set[str]] = {}
+    for item in items:
+        gold_groups.setdefault(gold.get(item, f"alone:{item}"), set()).add(item)
+        found_groups.setdefault(str(found.get(item, f"alone:{item}")), set()).add(item)
+    precision = recall = 0.0
+    for item in items:
+        mine = gold_groups[gold.get(item, f"alone:{item}")]
+        theirs = found_groups[str(found.get(item, f"alone:{item}"))]
+        common = len(mine & theirs)
+        precision += common / len(theirs)
+        recall += common / len(mine)
+    precision, recall = precision / len(items), recall / len(items)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def pairwise(gold: dict[str, str], found: dict[str, int]) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the pairs put together."""
+
+    def pairs(labels: dict) -> set[tuple[str, str]]:
+        groups: dict[object, list[str]] = {}
+        for item, label in labels.items():
+            groups.setdefault(label, []).append(item)
+        return {
+            (a, b)
+            for members in groups.values()
+            for a in members
+            for b in members
+            if a < b
+        }
+
+    gold_pairs, found_pairs = pairs(gold), pairs(found)
+    common = len(gold_pairs & found_pairs)
+    precision = common / len(found_pairs)
+    recall = common / len(gold_pairs)
+    return precision, recall, 2 * precision * recall / (precision + recall)

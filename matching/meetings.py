@@ -27,6 +27,7 @@ give {"temir"}).
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from matching.names import word_forms, word_key
 
@@ -389,6 +390,7 @@ def _word_stems(word: str) -> frozenset[str]:
     return frozenset(stems)
 
 
+@lru_cache(maxsize=65536)
 def place_stems(place: str | None) -> frozenset[str]:
     """The place's words reduced to comparable stems in any language and case:
     "села Сайхин", "Сайхин ауылының", "Saikhin village" -> {"saihi"}."""

@@ -5,10 +5,17 @@ posted up to a day later; some deputies meet twice in one day)."""
 
 from datetime import date
 
-from matching.meeting_clusters import Report, candidate_pairs, cluster, days_of
+from matching.meeting_clusters import (
+    Report,
+    bcubed,
+    candidate_pairs,
+    cluster,
+    days_of,
+    pairwise,
+)
 from matching.meetings import classify, same_place
 from tests import replica_meetings
-from tests.replica_meetings import KAZAKHSTAN, bcubed, pairwise
+from tests.replica_meetings import KAZAKHSTAN
 
 
 def replica_reports() -> tuple[list[Report], dict[str, str], int]:

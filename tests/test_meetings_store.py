@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 
+from matching.meeting_clusters import bcubed
 from storage import db
 from storage.meetings import LOCAL, activity_locality, match_meetings
 from storage.models import (
@@ -19,7 +20,7 @@ from storage.models import (
 )
 from tests import replica_meetings
 from tests.e2e import mwatch
-from tests.replica_meetings import LabelledPost, bcubed
+from tests.replica_meetings import LabelledPost
 
 NOW = datetime(2026, 7, 1, tzinfo=UTC)
 DEPUTIES = 12
