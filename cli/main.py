@@ -263,7 +263,7 @@ def cmd_replica(argv: list[str]) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cli import match, meetings
+    from cli import match, meetings, social
 
     parser = argparse.ArgumentParser(
         prog="mwatch",
@@ -415,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     reporting.register(commands)
     meetings.register(commands)
+    social.register(commands)
 
     commands.add_parser(
         "replica",
