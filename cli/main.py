@@ -211,11 +211,14 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from cli.status import format_runs, last_runs
     from storage import db
+    from storage.published import differences, format_differences
 
     url = _database_url()
     _checked_database(url)
     with db.session_for(url) as session:
         print(format_runs(last_runs(session, args.limit, args.source)))
+        print()
+        print(format_differences(differences(session)))
     return EXIT_OK
 
 
@@ -392,7 +395,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the last crawl runs",
         description="The last crawl runs: source, mode, start, end, pages, "
         "records inserted/updated/unchanged, errors and outcome, with the "
-        "problems of each.",
+        "problems of each; then every total a source publishes (the requests "
+        "API's count, per deputy, the deputies listed in kk and ru) that "
+        "disagrees with what was collected.",
     )
     status.add_argument("--limit", type=_positive, default=20, help="runs to show")
     status.add_argument("--source", help="only this source's runs")

@@ -248,3 +248,15 @@ class ThesisItem:
     number: int
     text: str
     document: DocumentRef | None = None
+
+
+@dataclass
+class PublishedCountItem:
+    """A total the source publishes about itself (`published_counts`)."""
+
+    source: str
+    subject: str
+    scope: str
+    published: int
+    detail: dict | None = None
+    document: DocumentRef | None = None

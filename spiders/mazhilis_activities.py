@@ -17,9 +17,10 @@ from sqlalchemy import and_, true
 from scrapers.mazhilis_activities_page import LayoutError, parse_activities_page
 from spiders.base import MazhilisSpider, item_hash, parse_date
 from spiders.decoding import BadPayload, json_of
-from spiders.items import ActivityItem, DocumentRef, Page
+from spiders.items import ActivityItem, DocumentRef, Page, PublishedCountItem
 from spiders.text import clean, clean_text
 from storage.models import Activity
+from storage.published import scope_of
 from storage.state import crawl_state
 
 # The API's answers when it wants a browser (a JS challenge) or has no such path.
@@ -200,7 +201,18 @@ class MazhilisActivitiesSpider(MazhilisSpider):
         if offset == 0 and self.unfiltered and not self.via_browser:
             self.report["total"] = self.report.get("total", 0) + count
         kept, go_on = self.in_window(items, document.ref)
-        yield Page([document], kept)
+        published: list[PublishedCountItem] = []
+        if offset == 0:
+            published.append(
+                PublishedCountItem(
+                    self.name,
+                    "activities",
+                    scope_of(deputy=deputy),
+                    count,
+                    document=document.ref,
+                )
+            )
+        yield Page([document], [*kept, *published])
         # The next page starts after every item of this one, stored or not.
         following = offset + len(objects)
         if go_on and following < count:

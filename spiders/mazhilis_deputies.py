@@ -23,6 +23,7 @@ from spiders.items import (
     MandateItem,
     NameForm,
     Page,
+    PublishedCountItem,
     SessionItem,
     SocialAccountItem,
 )
@@ -36,6 +37,7 @@ from storage.models import (
     Mandate,
     SocialAccount,
 )
+from storage.published import scope_of
 
 LANGUAGES = ("kk", "ru")
 # The longest name part stored (the columns' size); longer ones are cut.
@@ -367,9 +369,17 @@ class MazhilisDeputiesSpider(MazhilisSpider):
             for name in record.unknown_fields:
                 self.warn(f"deputies ({lang}): unknown field {name!r}, new in the API?")
             records[lang][record.mazhilis_id] = record
+        listed = PublishedCountItem(
+            self.name,
+            "deputies",
+            scope_of(lang=lang),
+            len(payload),
+            detail={"ids": sorted(records[lang])},
+            document=document.ref,
+        )
         following = LANGUAGES.index(lang) + 1
         if following < len(LANGUAGES):
-            yield Page([document])
+            yield Page([document], [listed])
             yield self.deputies_request(
                 LANGUAGES[following],
                 convocation=convocation,
@@ -382,7 +392,7 @@ class MazhilisDeputiesSpider(MazhilisSpider):
             # Deputies lacking fields would overwrite what is stored: none is.
             yield Page([document])
             self.fail(changed)
-        yield Page([document], self.merged(records, convocation, documents))
+        yield Page([document], [*self.merged(records, convocation, documents), listed])
 
     def on_deputies_error(self, failure: Failure) -> Iterator[Page]:
         """A list that failed: the languages fetched before it are still stored."""

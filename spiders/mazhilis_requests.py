@@ -6,6 +6,7 @@ successful run (less an overlap); a backfill reads every page of its window.
 """
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
@@ -17,10 +18,18 @@ from twisted.python.failure import Failure
 
 from spiders.base import MazhilisSpider, item_hash, parse_date
 from spiders.decoding import BadPayload, json_of
-from spiders.items import Page, ParticipantItem, RequestFileItem, RequestItem
+from spiders.items import (
+    Page,
+    ParticipantItem,
+    PublishedCountItem,
+    RawDocument,
+    RequestFileItem,
+    RequestItem,
+)
 from spiders.pdf import read_pdf
 from spiders.text import clean, clean_text
 from storage.models import DeputyRequest, RequestParticipant
+from storage.published import scope_of, sitting_deputies
 from storage.state import crawl_state, request_files_stored
 
 ROLES = (("initiators", "initiator"), ("signatories", "signatory"))
@@ -90,21 +99,35 @@ class MazhilisRequestsSpider(MazhilisSpider):
     name = "mazhilis-requests"
     site = "mazhilis"
 
-    def request_page(self, offset: int) -> Request:
+    def one_day(self) -> date | None:
+        """The day a one-day window selects through the API's own filter."""
         window = self.window
-        one_day = (
-            window.since if window.since and window.since == window.until else None
-        )
+        return window.since if window.since and window.since == window.until else None
+
+    def request_page(
+        self, offset: int, deputy: int | None = None, limit: int | None = None
+    ) -> Request:
+        """A page of the list; with `deputy`, only that deputy's total is read."""
+        window = self.window
+        one_day = self.one_day()
         query = {
-            "limit": self.settings.getint("MAZHILIS_REQUESTS_PAGE_SIZE"),
+            "limit": limit or self.settings.getint("MAZHILIS_REQUESTS_PAGE_SIZE"),
             "offset": offset,
             "q": "",
             "answer": "null",
             "convocation_id": window.source_convocation_id or "null",
-            "deputy_id": self.deputy or "null",
+            "deputy_id": deputy or self.deputy or "null",
             "request_date": one_day.isoformat() if one_day else "null",
             "session_id": window.source_session_id or "null",
         }
+        if deputy is not None:
+            return Request(
+                self.api(f"deputy-requests?{urlencode(query)}"),
+                headers={"Accept": "application/json"},
+                callback=self.parse_total,
+                errback=self.on_error,
+                cb_kwargs={"deputy": deputy},
+            )
         return Request(
             self.api(f"deputy-requests?{urlencode(query)}"),
             headers={"Accept": "application/json"},
@@ -112,6 +135,36 @@ class MazhilisRequestsSpider(MazhilisSpider):
             errback=self.on_index_error if offset == 0 else self.on_error,
             cb_kwargs={"offset": offset},
         )
+
+    def published(
+        self, count: int, document: RawDocument, deputy: int | None
+    ) -> PublishedCountItem:
+        """The API's `count` under the filters this crawl uses."""
+        window, one_day = self.window, self.one_day()
+        scope = scope_of(
+            convocation=None
+            if window.source_session_id
+            else window.source_convocation_id,
+            session=window.source_session_id,
+            deputy=deputy,
+            date=one_day.isoformat() if one_day else None,
+        )
+        return PublishedCountItem(
+            self.name, "requests", scope, count, document=document.ref
+        )
+
+    def parse_total(self, response: Response, deputy: int) -> Iterator[Any]:
+        """A deputy's total: the `count` of the list filtered by that deputy."""
+        document = self.document(response)
+        try:
+            count = int(json_of(response)["count"])
+        except BadPayload as exc:
+            yield from self.retry_or_fail(response, str(exc))
+            return
+        except (ValueError, KeyError, TypeError) as exc:
+            yield self.unreadable(document, "requests-list", f"no count: {exc}")
+            return
+        yield Page([document], [self.published(count, document, deputy)])
 
     async def start(self) -> Any:
         self.cutoff, self.known = None, {}
@@ -169,10 +222,12 @@ class MazhilisRequestsSpider(MazhilisSpider):
         items = self.layout.complete(
             "requests-list", response.url, items, REQUEST_FIELDS, REQUEST_REQUIRED
         )
+        published: list[PublishedCountItem] = []
         if offset == 0:
             self.report["published_count"] = count
             if self.unfiltered:
                 self.report["total"] = count
+            published.append(self.published(count, document, self.deputy))
         settled, older = bool(items), False
         records: list[RequestItem] = []
         files: list[Request] = []
@@ -191,8 +246,12 @@ class MazhilisRequestsSpider(MazhilisSpider):
                 continue
             records.append(request)
             files.extend(self.file_requests(request, fetch_all=not known))
-        yield Page([document], records)
+        yield Page([document], [*records, *published])
         yield from files
+        if offset == 0 and self.deputy is None and self.cutoff is None:
+            # A complete crawl also reads each deputy's total, to reconcile.
+            for deputy in sitting_deputies(self.settings["DATABASE_URL"]):
+                yield self.request_page(0, deputy=deputy, limit=1)
         if settled:
             self.logger.info("stopped at offset %s: the rest is stored", offset)
         elif items and following < count and not older:

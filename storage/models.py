@@ -500,3 +500,33 @@ class MatchDecision(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[datetime]
+
+
+# Reconciliation: what the sources publish about themselves.
+
+
+class PublishedCount(Seen, Base):
+    """A total a source publishes about itself, and what the database held then.
+
+    The requests API's `count` for a filter (all requests, a session's, a
+    deputy's), a deputy's activities `count`, the deputies listed in Kazakh and in
+    Russian. `collected` is what the database held in the same scope when the
+    crawl run that read the figure ended: the two should be equal.
+    """
+
+    __tablename__ = "published_counts"
+    __table_args__ = (UniqueConstraint("source", "subject", "scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The crawl source that read it: "mazhilis-requests", ...
+    source: Mapped[str] = mapped_column(String(40))
+    # What is counted: "requests", "activities" or "deputies".
+    subject: Mapped[str] = mapped_column(String(40))
+    # The filter it counts under: "all", "session:82", "deputy:71",
+    # "session:82 deputy:71", "lang:kk", ... (source ids, as the API takes them).
+    scope: Mapped[str] = mapped_column(String(200))
+    published: Mapped[int]
+    # Anything more the source said: the ids a deputies list holds.
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    collected: Mapped[int | None]
+    collected_at: Mapped[datetime | None]

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from matching.mentions import PeopleCache, resolve_pending
 from spiders.base import SourceSpider
 from spiders.items import DocumentRef, Page
-from storage import gates
+from storage import gates, published
 from storage.db import make_engine, make_sessionmaker, require_current_schema
 from storage.models import CrawlRun
 from storage.upsert import Counts
@@ -138,6 +138,8 @@ class StoragePipeline:
             # A worker of a distributed crawl sees only part of the source.
             if outcome == "success" and not self.crawler.settings.getbool("WORKER"):
                 gone = mark_gone(session, spider.complete_scopes(), run.started_at)
+            if outcome != "failed":
+                published.collect(session, spider.name, run.started_at)
             alerts = self.alerts(session, spider) if outcome != "failed" else []
             # Names stored before their deputy was are matched again.
             relinked = resolve_pending(session) if self.deputies_changed else 0

@@ -22,6 +22,7 @@ from spiders.items import (
     ParticipantItem,
     PartyNewsItem,
     PostItem,
+    PublishedCountItem,
     RawDocument,
     RequestFileItem,
     RequestItem,
@@ -39,6 +40,7 @@ from storage.models import (
     PartyNewsMention,
     Post,
     ProgrammeThesis,
+    PublishedCount,
     RequestFile,
     RequestParticipant,
     SocialAccount,
@@ -577,6 +579,27 @@ class Writer:
         )
         return ids[(item.party, item.number)]
 
+    def write_published_count(self, item: PublishedCountItem, now: datetime) -> int:
+        key = (item.source, item.subject, item.scope)
+        ids = upsert(
+            self.session,
+            PublishedCount,
+            [
+                {
+                    "source": item.source,
+                    "subject": item.subject,
+                    "scope": item.scope,
+                    "published": item.published,
+                    "detail": item.detail,
+                    "source_document_id": self.document_id(item.document),
+                }
+            ],
+            key=("source", "subject", "scope"),
+            now=now,
+            counts=self.counts,
+        )
+        return ids[key]
+
     def write(self, item: object, now: datetime) -> None:
         """Write any item the spiders yield."""
         writers = {
@@ -589,6 +612,7 @@ class Writer:
             PostItem: self.write_post,
             PartyNewsItem: self.write_party_news,
             ThesisItem: self.write_thesis,
+            PublishedCountItem: self.write_published_count,
         }
         writer = writers.get(type(item))
         if writer is None:
