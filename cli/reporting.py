@@ -1,4 +1,4 @@
-"""`mwatch export`: what monitors take away from the database."""
+"""`mwatch export` and `mwatch report`: what monitors take from the database."""
 
 import argparse
 from pathlib import Path
@@ -43,7 +43,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add `export` to the `mwatch` command."""
+    """Add `export` and `report` to the `mwatch` command."""
     from reports.export import FORMATS
 
     export = commands.add_parser(
@@ -58,3 +58,93 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--format", required=True, choices=FORMATS)
     export.add_argument("--out", required=True, metavar="DIR", help="output folder")
     export.set_defaults(handler=cmd_export)
+    register_reports(commands)
+
+
+def _write_html(path: str, page: str) -> None:
+    from cli.crawling import UsageError
+
+    target = Path(path)
+    if target.is_dir() or not target.parent.is_dir():
+        raise UsageError(f"--html {path}: not a file in an existing folder")
+    target.write_text(page, encoding="utf-8")
+    print(f"wrote {target}")
+
+
+def cmd_report_deputy(args: argparse.Namespace) -> int:
+    from cli.crawling import UsageError
+    from reports import html, lookup, scorecard, terminal
+    from storage import db
+
+    url = _database_url()
+    _checked(url)
+    with db.session_for(url) as session:
+        try:
+            window = scorecard.window_of(session, args.convocation, args.session)
+            deputy_id = lookup.find_deputy(session, url, args.deputy)
+        except (scorecard.ReportError, LookupError) as exc:
+            raise UsageError(str(exc)) from None
+        cards = scorecard.scorecards(session, window, {deputy_id})
+        if not cards:
+            raise UsageError(
+                f"{args.deputy}: no mandate in {window.title}; try without "
+                "--convocation/--session"
+            )
+        print(terminal.format_deputy(cards[0], window))
+        if args.html:
+            _write_html(args.html, html.deputy_page(cards[0], window))
+    return EXIT_OK
+
+
+def cmd_report_session(args: argparse.Namespace) -> int:
+    from cli.crawling import UsageError
+    from reports import html, scorecard, terminal
+    from storage import db
+    from storage.published import differences
+
+    url = _database_url()
+    _checked(url)
+    with db.session_for(url) as session:
+        try:
+            window = scorecard.window_of(session, args.convocation, args.session)
+        except scorecard.ReportError as exc:
+            raise UsageError(str(exc)) from None
+        cards = scorecard.scorecards(session, window)
+        found = differences(session)
+        print(terminal.format_session(cards, window, found))
+        if args.html:
+            _write_html(args.html, html.session_page(cards, window, found))
+    return EXIT_OK
+
+
+def register_reports(commands: argparse._SubParsersAction) -> None:
+    """Add `report deputy` and `report session` to the `mwatch` command."""
+    report = commands.add_parser(
+        "report",
+        help="what a deputy, or every deputy, did in a session, with sources",
+        description="Scorecards: requests initiated and co-signed, answered and "
+        "not, meetings in the district's region and elsewhere, receptions, posts "
+        "by platform, topics when tagged; each figure with links to its sources.",
+    )
+    kinds = report.add_subparsers(dest="report", metavar="KIND", required=True)
+    deputy = kinds.add_parser(
+        "deputy",
+        help="one deputy's scorecard",
+        description="One deputy's scorecard. DEPUTY is the Mazhilis id (71) or a "
+        "name in any script or form (Куспан, 'Abzal Kuspan'); a name several "
+        "deputies answer to lists them (exit 2).",
+    )
+    deputy.add_argument("deputy", metavar="NAME-OR-ID")
+    session = kinds.add_parser(
+        "session",
+        help="every deputy's scorecard in a session, by group, and the "
+        "reconciliation of published totals",
+    )
+    for parser, required in ((deputy, False), (session, True)):
+        parser.add_argument("--convocation", type=int, required=required, help="e.g. 8")
+        parser.add_argument("--session", type=int, help="the session's number, e.g. 2")
+        parser.add_argument(
+            "--html", metavar="FILE", help="also write a static HTML page with charts"
+        )
+    deputy.set_defaults(handler=cmd_report_deputy)
+    session.set_defaults(handler=cmd_report_session)

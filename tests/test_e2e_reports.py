@@ -2,6 +2,8 @@
 
 import csv
 import json
+import re
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,10 +16,16 @@ from storage.models import (
     DeputyRequest,
     Mandate,
     Post,
+    PublishedCount,
     RequestParticipant,
 )
 from tests.e2e import mwatch, rows
-from tests.reports_data import crawl, small_dataset, write_small_dataset
+from tests.reports_data import (
+    channel_of,
+    crawl,
+    small_dataset,
+    write_small_dataset,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -188,3 +196,248 @@ def test_a_bad_out_or_format_is_refused(crawled, tmp_path):
     result = mwatch("export", "--format", "xml", "--out", str(tmp_path), env=env)
     assert result.code == 2 and "xml" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+def published_counts(url):
+    return {
+        (subject, scope): (published, collected)
+        for subject, scope, published, collected in rows(
+            url,
+            select(
+                PublishedCount.subject,
+                PublishedCount.scope,
+                PublishedCount.published,
+                PublishedCount.collected,
+            ),
+        )
+    }
+
+
+def test_reconciliation_finds_the_total_the_list_does_not_bear_out(crawled, dataset):
+    counts = published_counts(crawled)
+    requests = dataset["requests"]
+    assert counts["requests", "all"] == (len(requests), len(requests))
+    sitting = sorted(d["kk"]["id"] for d in dataset["deputies"] if d["kk"]["is_active"])
+    assert counts["deputies", "lang:kk"] == counts["deputies", "lang:ru"]
+    assert counts["deputies", "lang:kk"] == (len(sitting), len(sitting))
+    errors = {int(k): v for k, v in dataset["count_errors"]["requests"].items()}
+    assert errors, "the dataset has its deliberate mismatch"
+    for deputy in sitting:
+        listed = sum(
+            1
+            for r in requests
+            if deputy in {p["id"] for p in r["initiators"] + r["signatories"]}
+        )
+        published = listed + errors.get(deputy, 0)
+        assert counts["requests", f"deputy:{deputy}"] == (published, listed)
+        activities = len(dataset["activities"].get(str(deputy), []))
+        assert counts["activities", f"deputy:{deputy}"] == (activities, activities)
+
+    status = mwatch("status", env={"DATABASE_URL": crawled})
+    assert status.code == 0, status.stderr
+    section = status.stdout.split("reconciliation:", 1)[1]
+    assert section.startswith(f" {len(errors)} published total")
+    for deputy, error in errors.items():
+        assert f"requests [deputy:{deputy}]" in section
+        assert f"({-error:+d})" in section
+    assert section.count("[deputy:") == len(errors)
+
+
+def session_window(dataset, number):
+    """The session's first day and the day before the next one opens."""
+    sessions = next(c for c in dataset["convocations"] if c["number"] == 8)["sessions"]
+    chosen = next(s for s in sessions if s["number"] == number)
+    following = [s for s in sessions if s["number"] == number + 1]
+    until = (
+        date.fromisoformat(following[0]["start_date"]) - timedelta(days=1)
+        if following
+        else date.fromisoformat(chosen["end_date"])
+    )
+    return chosen["id"], date.fromisoformat(chosen["start_date"]), until
+
+
+def expected_figures(dataset, number):
+    """Every sitting deputy's figures for the session, from the dataset alone."""
+    session_id, since, until = session_window(dataset, number)
+    requests = [r for r in dataset["requests"] if r["session_id"] == session_id]
+    expected = {}
+    for pair in dataset["deputies"]:
+        deputy = pair["ru"]
+        if not deputy["is_active"]:
+            continue
+        me = deputy["id"]
+        initiated = [r for r in requests if me in {p["id"] for p in r["initiators"]}]
+        activities = [
+            a
+            for a in dataset["activities"].get(str(me), [])
+            if since <= date.fromisoformat(a["date"]) <= until
+        ]
+        receptions = [a for a in activities if a["title"].startswith("Прием граждан")]
+        meetings = [a for a in activities if a not in receptions]
+        region = deputy["region"]["name"] if deputy["region"] else None
+        own = [a for a in meetings if a["place"].split(",")[0] == region]
+        channel = channel_of(deputy["telegram_link"])
+        posts = [
+            p
+            for name, account in dataset["telegram"].items()
+            if name.lower() == channel and account["public"]
+            for p in account["posts"]
+            if not p["service"]
+            and since
+            <= datetime.fromisoformat(p["date"]).astimezone(UTC).date()
+            <= until
+        ]
+        expected[me] = {
+            "initiated": len(initiated),
+            "cosigned": sum(
+                1 for r in requests if me in {p["id"] for p in r["signatories"]}
+            ),
+            "answered": sum(1 for r in initiated if r["answer"]),
+            "unanswered": sum(1 for r in initiated if not r["answer"]),
+            "meetings_own": len(own),
+            "meetings_elsewhere": len(meetings) - len(own),
+            "receptions": len(receptions),
+            "posts_telegram": len(posts),
+            "posts_instagram": 0,
+            "posts_facebook": 0,
+        }
+    return expected
+
+
+TERMINAL_COLUMNS = (
+    "initiated", "cosigned", "answered", "unanswered", "meetings_own",
+    "meetings_elsewhere", "receptions", "posts_telegram", "posts_instagram",
+    "posts_facebook",
+)  # fmt: skip
+
+
+def terminal_figures(stdout):
+    """The session table's rows: {Mazhilis id: {figure: value}}."""
+    found = {}
+    for line in stdout.split("Totals by group")[0].splitlines():
+        cells = line[34:].split()
+        if len(cells) == len(TERMINAL_COLUMNS) + 1 and all(c.isdigit() for c in cells):
+            found[int(cells[0])] = dict(
+                zip(TERMINAL_COLUMNS, map(int, cells[1:]), strict=True)
+            )
+    return found
+
+
+@pytest.mark.parametrize("number", [2, 4])
+def test_session_report_figures_equal_the_datasets(
+    crawled, dataset, tmp_path, browser, number
+):
+    expected = expected_figures(dataset, number)
+    assert sum(f["initiated"] for f in expected.values()) > 0
+    assert sum(f["meetings_own"] for f in expected.values()) > 0
+    page = tmp_path / "session.html"
+    result = mwatch(
+        "report", "session", "--convocation", "8", "--session", str(number),
+        "--html", str(page), env={"DATABASE_URL": crawled},
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert terminal_figures(result.stdout) == expected
+    # Single-mandate deputies apart: independents, then party members.
+    groups = [line.split(" (")[0] for line in result.stdout.splitlines()]
+    assert (
+        groups.index("single-mandate, independent")
+        < groups.index("single-mandate, AMANAT")
+        < groups.index("party list")
+    )
+    assert "requests [deputy:61]: the source says" in result.stdout
+
+    tab = browser.new_page()
+    try:
+        tab.goto(page.as_uri())
+        assert tab.title().startswith("Session report")
+        charts = tab.locator("svg.chart")
+        assert charts.count() >= 3
+        bars = tab.locator("svg#chart-deputies-requests rect.bar")
+        assert bars.count() == len(expected)
+        assert tab.locator("svg#chart-deputies-requests").bounding_box()["width"] > 0
+        cells = tab.locator("table.deputies td[data-figure]").evaluate_all(
+            "cells => cells.map(c => [c.dataset.deputy, c.dataset.figure, c.innerText])"
+        )
+        shown = {}
+        for deputy, figure, value in cells:
+            shown.setdefault(int(deputy), {})[figure] = int(value)
+        assert {
+            deputy: {k: v for k, v in figures.items() if k in TERMINAL_COLUMNS}
+            for deputy, figures in shown.items()
+        } == expected
+        warning = tab.locator("ul.differences li").all_inner_texts()
+        assert any("deputy:61" in text for text in warning)
+    finally:
+        tab.close()
+
+
+def test_deputy_report_by_id_or_name_with_its_sources(
+    crawled, dataset, browser, tmp_path
+):
+    env = {"DATABASE_URL": crawled}
+    args = ("--convocation", "8", "--session", "2")
+    by_id = mwatch("report", "deputy", "71", *args, env=env)
+    assert by_id.code == 0, by_id.stderr
+    by_name = mwatch("report", "deputy", "Abzal Kuspan", *args, env=env)
+    assert by_name.code == 0, by_name.stderr
+    assert by_name.stdout == by_id.stdout
+    figures = expected_figures(dataset, 2)[71]
+    shown = dict(re.findall(r"^  (\S[^\n]*?) +(\d+)$", by_id.stdout, re.MULTILINE))
+    assert int(shown["requests initiated"]) == figures["initiated"]
+    assert int(shown["requests co-signed"]) == figures["cosigned"]
+    assert int(shown["receptions of citizens"]) == figures["receptions"]
+    # Each request counted is listed with its PDF.
+    session_id = session_window(dataset, 2)[0]
+    for request in dataset["requests"]:
+        ids = {p["id"] for p in request["initiators"] + request["signatories"]}
+        if request["session_id"] == session_id and 71 in ids:
+            assert f"{request['document_url']}  {request['number']}" in by_id.stdout
+
+    page = tmp_path / "deputy.html"
+    result = mwatch("report", "deputy", "71", *args, "--html", str(page), env=env)
+    assert result.code == 0, result.stderr
+    tab = browser.new_page()
+    try:
+        tab.goto(page.as_uri())
+        assert tab.locator("svg.chart").count() == 3
+        for key, value in figures.items():
+            shown = tab.locator(f'[data-deputy="71"][data-figure="{key}"]')
+            assert shown.inner_text() == str(value), key
+        links = tab.locator("details a[href]").count()
+        assert (
+            links
+            == sum(figures[k] for k in ("initiated", "cosigned"))
+            + sum(
+                figures[k]
+                for k in (
+                    "answered",
+                    "unanswered",
+                    "meetings_own",
+                    "meetings_elsewhere",
+                )
+            )
+            + figures["receptions"]
+            + figures["posts_telegram"]
+        )
+    finally:
+        tab.close()
+
+
+def test_an_ambiguous_name_lists_the_deputies_it_could_be(crawled, dataset):
+    surnames = {}
+    for pair in dataset["deputies"]:
+        if pair["ru"]["is_active"]:
+            surnames.setdefault(pair["ru"]["last_name"], []).append(pair["ru"]["id"])
+    surname, ids = next((s, i) for s, i in sorted(surnames.items()) if len(i) > 1)
+    result = mwatch("report", "deputy", surname, env={"DATABASE_URL": crawled})
+    assert result.code == 2
+    assert f"{surname!r} could be {len(ids)} deputies" in result.stderr
+    for deputy in ids:
+        assert f"mwatch report deputy {deputy}\n" in result.stderr + "\n"
+    unknown = mwatch("report", "deputy", "Zzyzx Qwerty", env={"DATABASE_URL": crawled})
+    assert unknown.code == 2 and "Zzyzx Qwerty" in unknown.stderr
+    bad = mwatch(
+        "report", "session", "--convocation", "8", "--session", "9",
+        env={"DATABASE_URL": crawled},
+    )  # fmt: skip
+    assert bad.code == 2 and "--session 9" in bad.stderr
