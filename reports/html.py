@@ -36,8 +36,11 @@ COLORS = ("#3465a4", "#73d216", "#f57900", "#75507b", "#c17d11", "#cc0000")
 BAR_HEIGHT, LABEL_WIDTH, CHART_WIDTH = 18, 260, 420
 
 
-def bar_chart(title: str, bars: list[tuple[str, float]], chart_id: str) -> str:
-    """A horizontal bar chart as inline SVG, each bar labelled with its value."""
+def bar_chart(
+    title: str, bars: list[tuple[str, float]], chart_id: str, colored: bool = True
+) -> str:
+    """A horizontal bar chart as inline SVG, each bar labelled with its value;
+    bars of one colour unless `colored`."""
     top = max((value for _, value in bars), default=0) or 1
     height = BAR_HEIGHT * len(bars) + 30
     parts = [
@@ -49,11 +52,12 @@ def bar_chart(title: str, bars: list[tuple[str, float]], chart_id: str) -> str:
     for i, (label, value) in enumerate(bars):
         y = 24 + i * BAR_HEIGHT
         width = round(CHART_WIDTH * value / top, 1)
+        color = COLORS[i % len(COLORS) if colored else 0]
         shown = f"{value:g}" if isinstance(value, int) else f"{value:.1f}"
         parts += [
             f'<text x="0" y="{y + 13}">{escape(label[:40])}</text>',
             f'<rect class="bar" x="{LABEL_WIDTH}" y="{y + 2}" width="{width}" '
-            f'height="{BAR_HEIGHT - 4}" fill="{COLORS[i % len(COLORS)]}">'
+            f'height="{BAR_HEIGHT - 4}" fill="{color}">'
             f"<title>{escape(label)}: {shown}</title></rect>",
             f'<text x="{LABEL_WIDTH + width + 4}" y="{y + 13}">{shown}</text>',
         ]
@@ -181,6 +185,7 @@ def session_page(
                 key=lambda bar: -bar[1],
             ),
             "chart-deputies-requests",
+            colored=False,
         ),
     ]
     groups = sorted(
