@@ -25,6 +25,8 @@ from storage.models import (
     Deputy,
     DeputyRequest,
     Mandate,
+    Meeting,
+    MeetingSource,
     Post,
     RequestFile,
     RequestParticipant,
@@ -283,10 +285,6 @@ class Collector:
     def clustered_meetings(self) -> dict[int, dict[str, list[Link]]] | None:
         """Per deputy: meetings and receptions across all sources, when `mwatch
         meetings match` has made them; None when it has not run."""
-        if "meetings" not in self.tables:
-            return None
-        from storage.models import Meeting, MeetingSource
-
         if self.session.scalar(select(Meeting.id).limit(1)) is None:
             return None
         post_urls = dict(self.session.execute(select(Post.id, Post.url)).all())
