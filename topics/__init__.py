@@ -1,0 +1,1 @@
+"""Topics: what requests, meetings, posts and party news are about."""
