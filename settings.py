@@ -22,6 +22,11 @@ DATABASE_URL = os.environ.get(
     "DATABASE_URL", f"sqlite:///{DATA_DIR / 'mazhilis-watch.sqlite'}"
 )
 
+# The topics requests, posts and news are tagged with, and their keywords.
+TOPICS_FILE = os.environ.get(
+    "MWATCH_TOPICS_FILE", str(PROJECT_ROOT / "topics" / "topics.toml")
+)
+
 # The Mazhilis has 98 seats and its list shows the sitting deputies (96 objects
 # when two seats were vacant): a list outside this band is a broken crawl.
 MAZHILIS_DEPUTIES_MIN = int(os.environ.get("MWATCH_MAZHILIS_DEPUTIES_MIN", "80"))

@@ -267,6 +267,7 @@ def cmd_replica(argv: list[str]) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from cli import match, meetings, social
+    from cli import topics as topic_commands
 
     parser = argparse.ArgumentParser(
         prog="mwatch",
@@ -421,6 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     reporting.register(commands)
     meetings.register(commands)
     social.register(commands)
+    topic_commands.register(commands)
 
     commands.add_parser(
         "replica",

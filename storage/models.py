@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -530,3 +531,59 @@ class PublishedCount(Seen, Base):
     detail: Mapped[dict | None] = mapped_column(JSON)
     collected: Mapped[int | None]
     collected_at: Mapped[datetime | None]
+
+
+# Topics (topics/topics.toml): what requests, activities, posts, meetings, party
+# news and deputies' own programme items are about.
+
+
+class Topic(Base):
+    """A programme thesis or a monitored issue, as the topics file defines it."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    # "programme" (a thesis of AMANAT's 2023 programme) or "issue".
+    kind: Mapped[str] = mapped_column(String(20))
+    # The thesis's party and number (programme_theses), for kind "programme".
+    party: Mapped[str | None] = mapped_column(String(40))
+    thesis_number: Mapped[int | None]
+    name_en: Mapped[str] = mapped_column(Text)
+    name_ru: Mapped[str] = mapped_column(Text)
+    name_kk: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(Text)
+
+
+class TopicTag(Base):
+    """A record tagged with a topic, and the keywords that made it so."""
+
+    __tablename__ = "topic_tags"
+    __table_args__ = (
+        UniqueConstraint("topic_id", "record_type", "record_id"),
+        Index("ix_topic_tags_record", "record_type", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), index=True)
+    # "request", "activity", "post", "meeting", "party_news" or "programme_item";
+    # record_id is that table's id.
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int]
+    keywords: Mapped[list] = mapped_column(JSON)
+    tagged_at: Mapped[datetime]
+
+
+class DeputyProgrammeItem(Seen, Base):
+    """An item of a deputy's own election programme, from a programme file."""
+
+    __tablename__ = "deputy_programme_items"
+    __table_args__ = (UniqueConstraint("deputy_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("deputies.id"), index=True)
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    # The file and line it was loaded from.
+    source_file: Mapped[str] = mapped_column(String(2000))
+    line: Mapped[int]

@@ -21,6 +21,8 @@ from storage.db import make_engine, make_sessionmaker, require_current_schema
 from storage.models import CrawlRun
 from storage.upsert import Counts
 from storage.writers import Writer
+from topics.keywords import TopicsFileError
+from topics.store import tag_after_crawl
 
 logger = logging.getLogger(__name__)
 # How many failed pages a run's report lists (the count is always whole).
@@ -143,6 +145,7 @@ class StoragePipeline:
             alerts = self.alerts(session, spider) if outcome != "failed" else []
             # Names stored before their deputy was are matched again.
             relinked = resolve_pending(session) if self.deputies_changed else 0
+            topics = self.tag_topics(session, run.started_at)
             run.finished_at = datetime.now(UTC)
             run.pages = stats.get_value("response_received_count", 0)
             run.items_inserted = self.counts.inserted
@@ -160,11 +163,21 @@ class StoragePipeline:
                 "no_longer_seen": gone,
                 "alerts": alerts,
                 "mentions_relinked": relinked,
+                "topics": topics,
                 **spider.report,
             }
         stats.set_value("mwatch/outcome", outcome)
         stats.set_value("mwatch/alerts", len(alerts))
         self.engine.dispose()
+
+    def tag_topics(self, session, since: datetime) -> dict:  # noqa: ANN001
+        """Tag the records this run wrote with their topics (topics/store.py);
+        a topics file that cannot be read is reported, and fails nothing else."""
+        try:
+            return tag_after_crawl(session, since, self.crawler.settings["TOPICS_FILE"])
+        except TopicsFileError as exc:
+            logger.error("records not tagged with topics: %s", exc)
+            return {"error": str(exc)}
 
     def alerts(self, session, spider: SourceSpider) -> list[str]:  # noqa: ANN001
         """The count-drop and silence gates, for this run's source."""

@@ -14,8 +14,11 @@ from storage.models import (
     PartyNews,
     PartyNewsMention,
     ProgrammeThesis,
+    Topic,
+    TopicTag,
 )
 from tests.e2e import mwatch, rows
+from topics.keywords import Tagger, load_topics
 
 pytestmark = pytest.mark.e2e
 # Forms of a name that say enough to link it: all but a surname alone.
@@ -102,6 +105,22 @@ def assert_stored_equals_dataset(database_url: str, dataset: dict) -> None:
     assert set(stored_links) <= set(truth)
     assert all(sc >= 0.9 for st, _, sc in stored_links.values() if st == "linked")
 
+    # The crawl tagged each news item with the topics of its text.
+    tagger = Tagger(load_topics())
+    expected_tags = {
+        (n["slug"], key)
+        for n in news
+        for key in tagger.tag("\n".join([n["title"], *n["paragraphs"]]))
+    }
+    stored_tags = rows(
+        database_url,
+        select(PartyNews.slug, Topic.key)
+        .join(TopicTag, TopicTag.record_id == PartyNews.id)
+        .join(Topic, TopicTag.topic_id == Topic.id)
+        .where(TopicTag.record_type == "party_news"),
+    )
+    assert expected_tags and set(map(tuple, stored_tags)) == expected_tags
+
 
 def test_news_and_programme_are_stored_and_news_linked_to_deputies(
     postgres_url, dataset
@@ -123,6 +142,17 @@ def test_news_and_programme_are_stored_and_news_linked_to_deputies(
     )
     assert tuple(run) == (0, 0)
     assert_stored_equals_dataset(postgres_url, dataset)
+    reports = rows(
+        postgres_url,
+        select(CrawlRun.report)
+        .where(CrawlRun.source == "amanat")
+        .order_by(CrawlRun.id),
+    )
+    first_topics, again_topics = (report["topics"] for (report,) in reports)
+    # The first run tagged every news item; the nightly one wrote none anew.
+    assert first_topics["party_news"]["records"] == len(dataset["amanat"]["news"])
+    assert first_topics["party_news"]["added"] > 0
+    assert again_topics == {}
 
 
 def test_a_flaky_site_still_gives_every_news_item(sqlite_url, dataset):
