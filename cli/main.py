@@ -209,6 +209,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from cli import match
     from cli.status import format_runs, last_runs
     from storage import db
     from storage.published import differences, format_differences
@@ -219,6 +220,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(format_runs(last_runs(session, args.limit, args.source)))
         print()
         print(format_differences(differences(session)))
+        queue = match.queue_line(session)
+        if queue:
+            print(queue)
     return EXIT_OK
 
 

@@ -133,6 +133,16 @@ def format_review(session: Session, mentions: list) -> str:  # noqa: ANN001
     return "\n".join(lines)
 
 
+def queue_line(session: Session) -> str | None:
+    """What `mwatch status` says of the review queue, when it is not empty."""
+    from storage.models import NameMention
+
+    waiting = session.scalar(select(func.count()).where(NameMention.status == "review"))
+    if not waiting:
+        return None
+    return f"{waiting} names without a deputy id wait for review: mwatch match review"
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from cli.main import _checked_database, _database_url
     from storage import db

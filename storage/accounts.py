@@ -136,7 +136,8 @@ def load_accounts(
             deputy_id = link.deputy_id
             if deputy_id is None:
                 notes.append(
-                    f"{path}:{line.number}: {line.deputy!r} is {link.status} "
+                    f"{path}:{line.number}: {line.deputy!r} is "
+                    f"{'in review' if link.status == 'review' else link.status} "
                     f"(name mention {link.id}, score {link.score:.2f}): the account "
                     "is stored without a deputy; see `mwatch match review`"
                 )

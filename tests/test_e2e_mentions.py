@@ -255,6 +255,9 @@ def test_review_decisions_are_kept_and_survive_a_recrawl(crawled_url, replica, d
     lost = "Тотаров К.А."  # a typo the matcher does not find: unlinked
     assert participant_links(url)[lost] == ("unlinked", None)
 
+    status = mwatch("status", env=environment)
+    assert f"{len(queue)} names without a deputy id wait for review" in status.stdout
+
     listed = mwatch("match", "review", env=environment)
     assert listed.code == 0, listed.stderr
     assert f"{len(queue)} of {len(queue)} mentions shown" in listed.stdout

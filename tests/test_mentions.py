@@ -16,12 +16,14 @@ from matching.mentions import (
 )
 from spiders.items import NewsMentionItem, PartyNewsItem
 from storage import db
+from storage.accounts import load_accounts, read_accounts
 from storage.models import (
     Deputy,
     DeputyName,
     MatchDecision,
     NameMention,
     PartyNewsMention,
+    SocialAccount,
 )
 from storage.upsert import Counts
 from storage.writers import Writer
@@ -184,3 +186,32 @@ def test_deciding_on_what_is_not_there_is_refused(url):
         with pytest.raises(MentionError, match="has no candidate to accept"):
             decide(session, link.id, "accept", "monitor")
         assert session.scalars(select(MatchDecision)).all() == []
+
+
+def test_a_decision_on_an_account_given_by_name_holds_when_the_file_is_reloaded(
+    url, tmp_path
+):
+    path = tmp_path / "accounts.txt"
+    path.write_text("Куспан, telegram, kuspan_channel\n", encoding="utf-8")
+    accounts, problems = read_accounts(path)
+    assert problems == []
+
+    def load() -> tuple[str, int | None]:
+        with db.session_for(url, write=True) as session:
+            _, refused, notes = load_accounts(session, path, accounts)
+        assert refused == []
+        with db.session_for(url) as session:
+            deputy = session.scalars(select(SocialAccount.deputy_id)).one()
+        return notes, deputy
+
+    notes, deputy = load()
+    # A surname alone is not enough to link: the account waits for review.
+    assert deputy is None
+    assert "'Куспан' is in review (name mention" in notes[0]
+    with db.session_for(url, write=True) as session:
+        mention = session.scalars(select(NameMention)).one()
+        assert mention.source_key == "telegram:kuspan_channel"
+        decide(session, mention.id, "accept", "monitor")
+        kuspan = stored_id(session, 71)
+    assert load() == ([], kuspan)
+    assert load() == ([], kuspan)
