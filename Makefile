@@ -9,7 +9,7 @@ VENV ?= .venv
 DEBIAN_PACKAGES := chromium fonts-dejavu-core python3-venv systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system crawl demo test services lint
+.PHONY: setup system crawl demo test services lint bench
 
 setup: system $(VENV)/.installed
 
@@ -48,3 +48,8 @@ test: setup services
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The benchmarks (bench/), each against a baseline measured in the same run; the
+# growth benchmark crawls the replica at 1x, 10x and 30x (about half an hour).
+bench: setup services
+	$(VENV)/bin/python -m bench

@@ -111,8 +111,7 @@ class StoragePipeline:
                 writer = Writer(session, counts, self.document_ids, self.people)
                 learned = writer.learned
                 if isinstance(item, Page):
-                    for record in [*item.documents, *item.records]:
-                        writer.write(record, now)
+                    writer.write_all([*item.documents, *item.records], now)
                 else:
                     writer.write(item, now)
         except (SQLAlchemyError, LookupError, TypeError, ValueError) as exc:

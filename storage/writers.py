@@ -1,6 +1,7 @@
 """Records of the spiders' items, written with `upsert` by their natural keys."""
 
 from datetime import datetime
+from itertools import groupby
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -425,14 +426,22 @@ class Writer:
         return ids[(request_id, item.kind)]
 
     def write_activity(self, item: ActivityItem, now: datetime) -> int:
-        deputy_id = self.deputy_ids({item.source_deputy_id}).get(item.source_deputy_id)
-        (activity_id,) = upsert(
+        (activity_id,) = self.write_activities([item], now).values()
+        return activity_id
+
+    def write_activities(
+        self, items: list[ActivityItem], now: datetime
+    ) -> dict[tuple, int]:
+        """A page's activities in one upsert: a handful of statements, not a
+        handful per activity (bench/storage.py measures the difference)."""
+        deputies = self.deputy_ids({item.source_deputy_id for item in items})
+        return upsert(
             self.session,
             Activity,
             [
                 {
                     "mazhilis_id": item.mazhilis_id,
-                    "deputy_id": deputy_id,
+                    "deputy_id": deputies.get(item.source_deputy_id),
                     "source_deputy_id": item.source_deputy_id,
                     "activity_date": item.activity_date,
                     "title": item.title,
@@ -443,12 +452,12 @@ class Writer:
                     "item_hash": item.item_hash,
                     "source_document_id": self.document_id(item.document),
                 }
+                for item in items
             ],
             key=("mazhilis_id",),
             now=now,
             counts=self.counts,
-        ).values()
-        return activity_id
+        )
 
     def write_post(self, item: PostItem, now: datetime) -> int:
         account = self.session.execute(
@@ -599,6 +608,15 @@ class Writer:
             counts=self.counts,
         )
         return ids[key]
+
+    def write_all(self, items: list[object], now: datetime) -> None:
+        """Write a page's items in their order; runs of activities in one batch."""
+        for kind, run in groupby(items, key=type):
+            if kind is ActivityItem:
+                self.write_activities(list(run), now)  # type: ignore[arg-type]
+            else:
+                for item in run:
+                    self.write(item, now)
 
     def write(self, item: object, now: datetime) -> None:
         """Write any item the spiders yield."""

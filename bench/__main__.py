@@ -1,0 +1,41 @@
+"""`python -m bench [NAME ...]`: run the benchmarks (all by default) and print
+their tables, each with the ratio to its baseline measured in the same run."""
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import crawl, growth, storage
+
+BENCHMARKS = {"crawl": crawl.run, "storage": storage.run, "growth": growth.run}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "names", nargs="*", choices=[*BENCHMARKS, []], metavar="NAME",
+        help=f"benchmarks to run: {', '.join(BENCHMARKS)} (default: all)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--scales",
+        default="1,10,30",
+        help="replica sizes of the growth benchmark (default: %(default)s)",
+    )
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="mwatch-bench-") as folder:
+        for name in args.names or BENCHMARKS:
+            started = time.monotonic()
+            print(f"## {name}", flush=True)
+            if name == "growth":
+                scales = [int(s) for s in args.scales.split(",")]
+                print(growth.run(Path(folder), scales), flush=True)
+            else:
+                print(BENCHMARKS[name](Path(folder)), flush=True)
+            print(f"({name}: {time.monotonic() - started:.0f} s)\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

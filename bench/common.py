@@ -1,0 +1,125 @@
+"""What the benchmarks share: a replica at a scale, a crawl in a subprocess with
+its time, pages and peak memory, and the table they print."""
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+import settings
+from replica import ReplicaProcess, dump_dataset, generate_dataset, present_day
+from storage import db
+from storage.models import CrawlRun
+
+# The spiders that fetch over plain HTTP (no browser), in crawl order.
+HTTP_SOURCES = (
+    "mazhilis-deputies",
+    "mazhilis-requests",
+    "mazhilis-activities",
+    "telegram",
+)
+
+
+@dataclass
+class Crawl:
+    """One `mwatch crawl`: pages fetched, the crawl's own time (from its runs:
+    first start to last end, as `scrapy bench` counts), the process's wall time
+    and peak resident memory, and the requests the replica served."""
+
+    pages: int
+    seconds: float
+    wall: float
+    peak_mb: float
+    served: int
+    code: int
+
+    @property
+    def pages_per_minute(self) -> float:
+        return 60 * self.pages / self.seconds if self.seconds else 0.0
+
+
+class Replica:
+    """The replica serving the default dataset at `scale`, written to `folder`."""
+
+    def __init__(self, scale: int, folder: Path) -> None:
+        dataset = generate_dataset(scale=scale)
+        self.scale = scale
+        self.today = present_day(dataset).isoformat()
+        self.path = folder / f"dataset-{scale}x.json"
+        dump_dataset(dataset, self.path)
+        self.process = ReplicaProcess(dataset=self.path, startup_timeout=300)
+
+    def __enter__(self) -> "Replica":
+        self.process.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.stop()
+
+    def environment(self, url: str, folder: Path) -> dict[str, str]:
+        return {
+            "DATABASE_URL": url,
+            "MWATCH_MAZHILIS_URL": self.process.urls["mazhilis"],
+            "MWATCH_TELEGRAM_URL": self.process.urls["telegram"],
+            # A site of one's own: no throttling (as `scrapy bench` has none).
+            "MWATCH_AUTOTHROTTLE": "off",
+            "MWATCH_TODAY": self.today,
+            "MWATCH_MAZHILIS_DEPUTIES_MAX": str(110 * self.scale),
+            "MWATCH_LOCK_FILE": str(folder / "crawl.lock"),
+            "MWATCH_LOG_LEVEL": "ERROR",
+        }
+
+
+def fresh_sqlite(folder: Path, name: str) -> str:
+    path = folder / f"{name}.sqlite"
+    path.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    db.upgrade(url)
+    return url
+
+
+def crawl(replica: Replica, url: str, folder: Path, sources: tuple[str, ...]) -> Crawl:
+    """Run `mwatch crawl SOURCES` against the replica into `url`."""
+    with db.session_for(url) as session:
+        before = session.scalar(select(func.max(CrawlRun.id))) or 0
+    replica.process.reset()
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "crawl", *sources],
+        env={**os.environ, **replica.environment(url, folder)},
+        cwd=settings.PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.monotonic() - started
+    with db.session_for(url) as session:
+        runs = session.execute(
+            select(CrawlRun.pages, CrawlRun.started_at, CrawlRun.finished_at).where(
+                CrawlRun.id > before
+            )
+        ).all()
+    pages = sum(run.pages or 0 for run in runs)
+    ends = [run.finished_at for run in runs if run.finished_at]
+    seconds = (max(ends) - min(run.started_at for run in runs)).total_seconds()
+    return Crawl(
+        pages=pages,
+        seconds=seconds,
+        wall=wall,
+        # ru_maxrss is in kilobytes on Linux.
+        peak_mb=usage.ru_maxrss / 1024,
+        served=replica.process.stats()["requests"],
+        code=process.returncode,
+    )
+
+
+def table(header: list[str], rows: list[list[object]]) -> str:
+    """A Markdown table, as the README holds them."""
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,155 @@
+"""Records per second of the storage pipeline (upserts, one transaction per page)
+into SQLite and PostgreSQL, next to a plain SQLAlchemy Core executemany insert of
+the same rows in one transaction."""
+
+import json
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy.utils.reactor import install_reactor, is_reactor_installed
+from scrapy.utils.test import get_crawler
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+
+from bench.common import fresh_sqlite, table
+from cli.crawling import project_settings
+from replica import generate_dataset
+from spiders.items import Page, RawDocument
+from spiders.mazhilis_activities import MazhilisActivitiesSpider, parse_activity
+from storage import db
+from storage.models import Activity, SourceDocument
+from storage.pipeline import StoragePipeline
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PAGE_SIZE = 100
+
+
+def pages(scale: int, per_deputy: bool) -> list[Page]:
+    """The replica's activities as the spider yields them, each page with its raw
+    document: a deputy's page (5 to 40 records, as the API serves them), or, when
+    not `per_deputy`, pages of 100 (as full pages of requests come)."""
+    dataset = generate_dataset(scale=scale)
+    by_deputy = sorted(dataset["activities"].items())
+    if not per_deputy:
+        flat = [(d, obj) for d, objects in by_deputy for obj in objects]
+        by_deputy = [
+            (flat[start][0], [obj for _, obj in flat[start : start + PAGE_SIZE]])
+            for start in range(0, len(flat), PAGE_SIZE)
+        ]
+    result = []
+    for deputy, objects in by_deputy:
+        for start in range(0, len(objects), PAGE_SIZE):
+            chunk = objects[start : start + PAGE_SIZE]
+            document = RawDocument(
+                source="mazhilis",
+                url=f"https://mazhilis.example/api/core/deputies/{deputy}/"
+                f"activities/?offset={start}",
+                http_status=200,
+                body=json.dumps({"count": len(objects), "result": chunk}).encode(),
+                fetched_at=datetime.now(UTC),
+                content_type="application/json",
+            )
+            items = [parse_activity(obj, int(deputy)) for obj in chunk]
+            for item in items:
+                item.document = document.ref
+            result.append(Page([document], items))
+    return result
+
+
+def through_pipeline(url: str, batch: list[Page]) -> float:
+    """Seconds the storage pipeline takes to write the pages."""
+    settings = project_settings({"DATABASE_URL": url})
+    if not is_reactor_installed():
+        install_reactor(settings["TWISTED_REACTOR"])
+    crawler = get_crawler(MazhilisActivitiesSpider, settings.copy_to_dict())
+    crawler.spider = crawler._create_spider()
+    pipeline = StoragePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    started = time.perf_counter()
+    for page in batch:
+        pipeline.process_item(page)
+    elapsed = time.perf_counter() - started
+    pipeline.engine.dispose()
+    return elapsed
+
+
+def through_executemany(source_url: str, url: str) -> tuple[int, float]:
+    """The rows the pipeline stored, inserted into a fresh database by one Core
+    executemany per table in one transaction: records, seconds."""
+    source = create_engine(source_url)
+    with source.connect() as connection:
+        documents = [
+            dict(row._mapping)
+            for row in connection.execute(select(SourceDocument.__table__))
+        ]
+        activities = [
+            dict(row._mapping) for row in connection.execute(select(Activity.__table__))
+        ]
+    source.dispose()
+    target = db.make_engine(url)
+    started = time.perf_counter()
+    with target.begin() as connection:
+        connection.execute(insert(SourceDocument.__table__), documents)
+        connection.execute(insert(Activity.__table__), activities)
+    elapsed = time.perf_counter() - started
+    target.dispose()
+    return len(activities), elapsed
+
+
+class PostgresDatabase:
+    """A new PostgreSQL database, dropped afterwards."""
+
+    def __init__(self) -> None:
+        self.name = f"mwatch_bench_{uuid.uuid4().hex[:10]}"
+        self.admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+
+    def __enter__(self) -> str:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+        url = make_url(POSTGRES_URL).set(database=self.name)
+        url = url.render_as_string(hide_password=False)
+        db.upgrade(url)
+        return url
+
+    def __exit__(self, *exc: object) -> None:
+        with self.admin.connect() as connection:
+            drop = f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'
+            connection.execute(text(drop))
+        self.admin.dispose()
+
+
+def run(folder: Path, scale: int = 3) -> str:
+    rows = []
+    for per_deputy in (True, False):
+        batch = pages(scale, per_deputy)
+        rows += measure(folder, batch)
+    return "Storage (target: ratio at least 0.5)\n\n" + table(
+        ["database", "records", "pages (transactions)", "pipeline records/s",
+         "executemany records/s (baseline)", "ratio"],
+        rows,
+    )  # fmt: skip
+
+
+def measure(folder: Path, batch: list[Page]) -> list[list[object]]:
+    records = sum(len(page.records) for page in batch)
+    rows: list[list[object]] = []
+    for name in ("SQLite", "PostgreSQL"):
+        if name == "SQLite":
+            urls = [fresh_sqlite(folder, "pipeline"), fresh_sqlite(folder, "plain")]
+            pipeline_url, plain_url = urls
+            seconds = through_pipeline(pipeline_url, batch)
+            stored, plain_seconds = through_executemany(pipeline_url, plain_url)
+        else:
+            with PostgresDatabase() as pipeline_url, PostgresDatabase() as plain_url:
+                seconds = through_pipeline(pipeline_url, batch)
+                stored, plain_seconds = through_executemany(pipeline_url, plain_url)
+        if stored != records:
+            raise RuntimeError(f"{name}: {stored} activities stored of {records}")
+        ours, plain = records / seconds, records / plain_seconds
+        rows.append(
+            [name, records, len(batch), f"{ours:.0f}", f"{plain:.0f}",
+             f"{ours / plain:.2f}"]
+        )  # fmt: skip
+    return rows
