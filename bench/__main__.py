@@ -15,15 +15,20 @@ BENCHMARKS = {"crawl": crawl.run, "storage": storage.run, "growth": growth.run}
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "names", nargs="*", choices=[*BENCHMARKS, []], metavar="NAME",
+        "names",
+        nargs="*",
+        metavar="NAME",
         help=f"benchmarks to run: {', '.join(BENCHMARKS)} (default: all)",
-    )  # fmt: skip
+    )
     parser.add_argument(
         "--scales",
         default="1,10,30",
         help="replica sizes of the growth benchmark (default: %(default)s)",
     )
     args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"no benchmark {', '.join(unknown)}: {', '.join(BENCHMARKS)}")
     with tempfile.TemporaryDirectory(prefix="mwatch-bench-") as folder:
         for name in args.names or BENCHMARKS:
             started = time.monotonic()
