@@ -1,4 +1,4 @@
-"""`mwatch export` and `mwatch report`: what monitors take from the database."""
+"""`mwatch export`, `report` and `browse`: what monitors take from the database."""
 
 import argparse
 from pathlib import Path
@@ -43,7 +43,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add `export` and `report` to the `mwatch` command."""
+    """Add `export`, `report` and `browse` to the `mwatch` command."""
     from reports.export import FORMATS
 
     export = commands.add_parser(
@@ -59,6 +59,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--out", required=True, metavar="DIR", help="output folder")
     export.set_defaults(handler=cmd_export)
     register_reports(commands)
+    register_browse(commands)
 
 
 def _write_html(path: str, page: str) -> None:
@@ -148,3 +149,68 @@ def register_reports(commands: argparse._SubParsersAction) -> None:
         )
     deputy.set_defaults(handler=cmd_report_deputy)
     session.set_defaults(handler=cmd_report_session)
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from cli.crawling import UsageError
+    from reports import browse
+    from storage import db
+
+    url = _database_url()
+    try:
+        database = browse.sqlite_file(url)
+    except browse.BrowseError as exc:
+        raise UsageError(str(exc)) from None
+    _checked(url)
+    with tempfile.TemporaryDirectory(prefix="mwatch-browse-") as folder:
+        if database is None:
+            database = Path(args.copy) if args.copy else Path(folder) / "mwatch.sqlite"
+            if not database.parent.is_dir():
+                raise UsageError(f"--copy {args.copy}: its folder does not exist")
+            print(
+                f"{db.safe_url(url)} is not SQLite, and Datasette reads SQLite only: "
+                f"copying it into {database} (read-only) ..."
+            )
+            browse.copy_to_sqlite(url, database)
+        print(
+            f"serving {database} read-only at http://{args.host}:{args.port}/ "
+            "(Ctrl-C stops it)",
+            flush=True,
+        )
+        return browse.serve(
+            database,
+            args.host,
+            args.port,
+            not args.no_open,
+            Path(folder) / "metadata.json",
+        )
+
+
+def _port(text: str) -> int:
+    value = int(text) if text.isdigit() else -1
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"{text} is not a port (1-65535)")
+    return value
+
+
+def register_browse(commands: argparse._SubParsersAction) -> None:
+    """Add `browse` to the `mwatch` command."""
+    browse = commands.add_parser(
+        "browse",
+        help="open the database in Datasette, read-only, in a web browser",
+        description="Serve DATABASE_URL with Datasette: every table, described, "
+        "to filter, facet and share as a link, without SQL; only SELECT "
+        "statements run and the file is opened read-only. A PostgreSQL database "
+        "is copied into a read-only SQLite file first (--copy names it).",
+    )
+    browse.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
+    browse.add_argument("--port", type=_port, default=8001, help="default 8001")
+    browse.add_argument(
+        "--no-open", action="store_true", help="do not open a web browser"
+    )
+    browse.add_argument(
+        "--copy", metavar="FILE", help="the SQLite copy of a PostgreSQL database"
+    )
+    browse.set_defaults(handler=cmd_browse)
