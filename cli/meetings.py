@@ -3,13 +3,23 @@ from the stored posts and Mazhilis activities.
 
     mwatch meetings match       classify and cluster; run after the crawls
     mwatch meetings list [--deputy ID] [--since DAY] [--until DAY] [--limit N]
+    mwatch meetings merge SOURCE SOURCE...   a person's decision: one meeting
+    mwatch meetings split SOURCE             a person's decision: a meeting apart
+
+SOURCE is a `meeting_sources` id, shown in brackets by `list`. Decisions are kept
+and honoured by every later `match`.
 """
 
 import argparse
+import getpass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+
+if TYPE_CHECKING:
+    from storage.meetings import MeetingCounts
 
 EXIT_OK = 0
 
@@ -23,6 +33,11 @@ def cmd_match(args: argparse.Namespace) -> int:
     _checked_database(url)
     with db.session_for(url, write=True) as session:
         counts = match_meetings(session)
+    _print_counts(counts)
+    return EXIT_OK
+
+
+def _print_counts(counts: "MeetingCounts") -> None:
     print(
         f"{counts.reports} reports of meetings ({counts.candidate_pairs} pairs "
         f"compared) in {counts.meetings} meetings: {counts.meetings_created} new, "
@@ -30,6 +45,27 @@ def cmd_match(args: argparse.Namespace) -> int:
         f"were, {counts.meetings_deleted} gone; sources {counts.sources_added} "
         f"added, {counts.sources_moved} moved, {counts.sources_removed} removed"
     )
+
+
+def _decide(args: argparse.Namespace) -> int:
+    from cli.crawling import UsageError
+    from cli.main import _checked_database, _database_url
+    from storage import db
+    from storage.meetings import DecisionError, match_meetings, merge, split
+
+    url = _database_url()
+    _checked_database(url)
+    with db.session_for(url, write=True) as session:
+        try:
+            if args.meetings_command == "merge":
+                merge(session, args.sources, args.by)
+            else:
+                split(session, args.source, args.by)
+        except DecisionError as exc:
+            raise UsageError(str(exc)) from None
+        counts = match_meetings(session)
+    print(f"decision stored ({args.meetings_command}, by {args.by}); meetings matched:")
+    _print_counts(counts)
     return EXIT_OK
 
 
@@ -84,7 +120,7 @@ def meetings_table(
         )
         for source in sorted(meeting.sources, key=lambda s: (s.source, s.id)):
             where = urls.get(source.post_id) or pages.get(source.activity_id) or ""
-            lines.append(f"    {source.source:9} {where}")
+            lines.append(f"    [{source.id}] {source.source:9} {where}")
     return (
         "\n".join(lines) if lines else "no meetings stored: run mwatch meetings match"
     )
@@ -137,3 +173,25 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--until", type=_day, help="last day, YYYY-MM-DD")
     listing.add_argument("--limit", type=_positive, default=50, help="at most N")
     listing.set_defaults(handler=cmd_list)
+    merging = actions.add_parser(
+        "merge",
+        help="decide that these sources report one meeting",
+        description="Store a person's decision that the reports of these "
+        "meeting sources (ids in brackets in `list`) are one meeting, then match "
+        "again. Every later `match` honours it.",
+    )
+    merging.add_argument("sources", nargs="+", type=_positive, metavar="SOURCE")
+    merging.set_defaults(handler=_decide)
+    splitting = actions.add_parser(
+        "split",
+        help="decide that this source reports a meeting of its own",
+        description="Store a person's decision that this meeting source's report "
+        "is not the same meeting as its meeting's other sources, then match again. "
+        "Every later `match` honours it.",
+    )
+    splitting.add_argument("source", type=_positive, metavar="SOURCE")
+    splitting.set_defaults(handler=_decide)
+    for parser in (merging, splitting):
+        parser.add_argument(
+            "--by", default=getpass.getuser(), help="who decides (default: you)"
+        )

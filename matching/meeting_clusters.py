@@ -16,6 +16,9 @@ transliterated into one alphabet). Pairs merge best first, and only when the
 merged cluster stays consistent: its reports' days still share a day, its
 places agree, and it holds at most one report of each source (one channel, one
 page, the Mazhilis site) — two posts of one channel on one day are two meetings.
+
+A person's decisions outrank the rules: two reports merged by a person are one
+meeting, two split apart never share one (`mwatch meetings merge` and `split`).
 """
 
 import re
@@ -123,6 +126,11 @@ def compare(a: Report, b: Report, texts: dict[str, str]) -> Link | None:
     return Link(round(score, 4), "; ".join(reasons))
 
 
+def _split(a: Cluster, b: Cluster, apart: set[tuple[str, str]]) -> bool:
+    """Whether a person split a report of one from a report of the other."""
+    return any(pair(x.key, y.key) in apart for x in a.reports for y in b.reports)
+
+
 def _consistent(a: Cluster, b: Cluster) -> bool:
     if max(a.first, b.first) > min(a.last, b.last):
         return False
@@ -133,27 +141,55 @@ def _consistent(a: Cluster, b: Cluster) -> bool:
     )
 
 
+def pair(a: str, b: str) -> tuple[str, str]:
+    """Two reports' keys in the order decisions store them."""
+    return (a, b) if a < b else (b, a)
+
+
 @dataclass
 class Clustering:
     clusters: list[Cluster]
     candidate_pairs: int
 
 
-def cluster(reports: list[Report]) -> Clustering:
-    """The reports grouped into meetings; deterministic for a given set."""
+PERSON = Link(1.0, "merged by a person")
+
+
+def cluster(
+    reports: list[Report],
+    together: Iterable[tuple[str, str]] = (),
+    apart: Iterable[tuple[str, str]] = (),
+) -> Clustering:
+    """The reports grouped into meetings; deterministic for a given set. A
+    person's decisions come first: pairs `together` are one meeting whatever the
+    rules say, pairs `apart` never share one."""
     texts = {r.key: folded(r.text) for r in reports}
-    links = []
+    of: dict[str, Cluster] = {r.key: Cluster([r]) for r in reports}
+    split = {pair(*keys) for keys in apart}
+    links = [
+        (PERSON, of[a].reports[0], of[b].reports[0])
+        for a, b in sorted(pair(*keys) for keys in together)
+        if a in of and b in of and (a, b) not in split
+    ]
     pairs = 0
     for a, b in candidate_pairs(reports):
         pairs += 1
         link = compare(a, b, texts)
         if link is not None:
             links.append((link, a, b))
-    links.sort(key=lambda item: (-item[0].score, item[1].key, item[2].key))
-    of: dict[str, Cluster] = {r.key: Cluster([r]) for r in reports}
+    links.sort(
+        key=lambda item: (
+            item[0] is not PERSON,
+            -item[0].score,
+            item[1].key,
+            item[2].key,
+        )
+    )
     for link, a, b in links:
         first, second = of[a.key], of[b.key]
-        if first is second or not _consistent(first, second):
+        if first is second or _split(first, second, split):
+            continue
+        if link is not PERSON and not _consistent(first, second):
             continue
         seed = next(r for r in second.reports if r.key not in second.links)
         first.reports.extend(second.reports)

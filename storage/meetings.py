@@ -8,6 +8,10 @@ takes the id most of its already-stored sources have (the smallest on a tie), so
 a new post joins its meeting's id and a second run changes nothing. A source no
 longer recognised as a meeting (its text was edited) leaves its meeting; a
 meeting left without sources is deleted.
+
+A person's decisions (`meeting_decisions`: two reports merged into one meeting,
+or split into two) are kept by natural key (the reports' records) and honoured on
+every later run, whatever the rules say.
 """
 
 from collections import Counter
@@ -17,9 +21,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from matching.meeting_clusters import Cluster, Report, cluster, days_of
+from matching.meeting_clusters import Cluster, Report, cluster, days_of, pair
 from matching.meetings import classify, place_stems
-from storage.models import Activity, Meeting, MeetingSource, Post
+from storage.models import Activity, Meeting, MeetingDecision, MeetingSource, Post
 
 # Posts are dated by Kazakhstan's clock (UTC+5): a post at 00:40 local on 6 July
 # is 19:40 UTC on 5 July.
@@ -211,7 +215,18 @@ def match_meetings(session: Session, now: datetime | None = None) -> MeetingCoun
     found = {
         f.report.key: f for f in _post_reports(session) + _activity_reports(session)
     }
-    result = cluster([f.report for f in found.values()])
+    decisions = session.execute(
+        select(
+            MeetingDecision.first_key,
+            MeetingDecision.second_key,
+            MeetingDecision.action,
+        )
+    ).all()
+    result = cluster(
+        [f.report for f in found.values()],
+        together=[(a, b) for a, b, action in decisions if action == "merge"],
+        apart=[(a, b) for a, b, action in decisions if action == "split"],
+    )
     counts = MeetingCounts(reports=len(found), candidate_pairs=result.candidate_pairs)
     stored = {_source_key(s): s for s in session.scalars(select(MeetingSource))}
     meetings = {m.id: m for m in session.scalars(select(Meeting))}
@@ -264,3 +279,69 @@ def match_meetings(session: Session, now: datetime | None = None) -> MeetingCoun
         session.execute(delete(Meeting).where(Meeting.id.in_(empty)))
         counts.meetings_deleted = len(empty)
     return counts
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be taken; the message says why."""
+
+
+def source_key(session: Session, source_id: int) -> tuple[str, int]:
+    """The report a `meeting_sources` id stands for, and its meeting."""
+    source = session.get(MeetingSource, source_id)
+    if source is None:
+        raise DecisionError(
+            f"no meeting source has id {source_id} (see `mwatch meetings list`)"
+        )
+    return _source_key(source), source.meeting_id
+
+
+def decide(
+    session: Session, action: str, pairs: list[tuple[str, str]], by: str
+) -> None:
+    """Record a person's decision on each pair of reports, replacing an earlier
+    one on the same pair."""
+    now = datetime.now(UTC)
+    for a, b in pairs:
+        first, second = pair(a, b)
+        decision = session.scalar(
+            select(MeetingDecision).where(
+                MeetingDecision.first_key == first,
+                MeetingDecision.second_key == second,
+            )
+        )
+        if decision is None:
+            session.add(
+                MeetingDecision(
+                    first_key=first,
+                    second_key=second,
+                    action=action,
+                    decided_by=by,
+                    decided_at=now,
+                )
+            )
+        elif decision.action != action:
+            decision.action, decision.decided_by, decision.decided_at = action, by, now
+    session.flush()
+
+
+def merge(session: Session, source_ids: list[int], by: str) -> None:
+    """The reports of these sources are one meeting."""
+    keys = [source_key(session, i)[0] for i in source_ids]
+    if len(set(keys)) < 2:
+        raise DecisionError("merge needs two different meeting sources")
+    decide(session, "merge", [(keys[0], key) for key in keys[1:]], by)
+
+
+def split(session: Session, source_id: int, by: str) -> None:
+    """This source's report is a meeting apart from its meeting's other sources."""
+    key, meeting_id = source_key(session, source_id)
+    others = [
+        _source_key(s)
+        for s in session.scalars(
+            select(MeetingSource).where(MeetingSource.meeting_id == meeting_id)
+        )
+        if _source_key(s) != key
+    ]
+    if not others:
+        raise DecisionError(f"meeting source {source_id} is its meeting's only source")
+    decide(session, "split", [(key, other) for other in others], by)

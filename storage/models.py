@@ -587,3 +587,20 @@ class DeputyProgrammeItem(Seen, Base):
     # The file and line it was loaded from.
     source_file: Mapped[str] = mapped_column(String(2000))
     line: Mapped[int]
+
+
+class MeetingDecision(Base):
+    """A person's decision on two reports: "merge" (one meeting) or "split" (two
+    meetings). `mwatch meetings match` honours it on every later run."""
+
+    __tablename__ = "meeting_decisions"
+    __table_args__ = (UniqueConstraint("first_key", "second_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The reports, "post:<posts.id>" or "activity:<activities.id>", first < second.
+    first_key: Mapped[str] = mapped_column(String(40))
+    second_key: Mapped[str] = mapped_column(String(40))
+    # "merge" or "split"; a later decision on the same pair replaces it.
+    action: Mapped[str] = mapped_column(String(10))
+    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime]

@@ -188,3 +188,33 @@ def test_blocking_compares_only_overlapping_days_of_one_deputy():
     # Ten reports a day: 45 pairs a day, 28 days.
     assert len(pairs) == 28 * 45
     assert all(a.first == b.first for a, b in pairs)
+
+
+def test_a_person_s_merge_outranks_the_rules():
+    # Different places: the rules keep them apart; a person says they are one.
+    reports = [report("a"), report("b", place="Шахтинск", source="instagram:x")]
+    assert keys(reports) == [["a"], ["b"]]
+    found = cluster(reports, together=[("b", "a")]).clusters
+    assert [[r.key for r in c.reports] for c in found] == [["a", "b"]]
+    assert found[0].links["b"].reason == "merged by a person"
+
+
+def test_a_person_s_split_outranks_the_rules_and_merges():
+    reports = [
+        report("a"),
+        report("b", source="instagram:x"),
+        report("c", source="facebook:x"),
+    ]
+    assert keys(reports) == [["a", "b", "c"]]
+    apart = [("a", "c"), ("b", "c")]
+    assert keys_of(cluster(reports, apart=apart)) == [["a", "b"], ["c"]]
+    # A merge that would join what a person split is not made.
+    together = [("a", "c")]
+    assert keys_of(cluster(reports, together=together, apart=apart)) == [
+        ["a", "b"],
+        ["c"],
+    ]
+
+
+def keys_of(result) -> list[list[str]]:  # noqa: ANN001
+    return [[r.key for r in c.reports] for c in result.clusters]

@@ -9,11 +9,12 @@ from sqlalchemy import func, select, update
 
 from matching.meeting_clusters import bcubed
 from storage import db
-from storage.meetings import LOCAL, activity_locality, match_meetings
+from storage.meetings import LOCAL, activity_locality, match_meetings, merge, split
 from storage.models import (
     Activity,
     Deputy,
     Meeting,
+    MeetingDecision,
     MeetingSource,
     Post,
     SocialAccount,
@@ -236,3 +237,72 @@ def test_the_command_matches_and_lists(sqlite_url):
     assert "https://" in listed.stdout
     bad = mwatch("meetings", "list", "--since", "July", env=env)
     assert bad.code == 2 and "'July' is not a date" in bad.stderr
+    source = shown_sources(listed.stdout)[0]
+    unknown = mwatch("meetings", "split", "99999", env=env)
+    assert unknown.code == 2 and "no meeting source has id 99999" in unknown.stderr
+    alone = mwatch("meetings", "merge", source, source, env=env)
+    assert alone.code == 2 and "two different meeting sources" in alone.stderr
+
+
+def shown_sources(listing: str) -> list[str]:
+    """The meeting sources' ids `mwatch meetings list` shows in brackets."""
+    return [
+        line.split("]")[0].strip(" [") for line in listing.splitlines() if "[" in line
+    ]
+
+
+def test_decisions_survive_later_runs(database_url):
+    db.upgrade(database_url)
+    posts = replica_meetings.posts(3)
+    with db.session_for(database_url, write=True) as session:
+        accounts = store_deputies(session, posts)
+        store_posts(session, posts, accounts)
+        match_meetings(session, NOW)
+        # A meeting of several sources, and another meeting.
+        several = session.execute(
+            select(MeetingSource.meeting_id)
+            .group_by(MeetingSource.meeting_id)
+            .having(func.count() >= 2)
+            .order_by(MeetingSource.meeting_id)
+            .limit(1)
+        ).scalar_one()
+        sources = session.scalars(
+            select(MeetingSource.id)
+            .where(MeetingSource.meeting_id == several)
+            .order_by(MeetingSource.id)
+        ).all()
+        other = session.scalar(
+            select(MeetingSource.id)
+            .where(MeetingSource.meeting_id != several)
+            .order_by(MeetingSource.id)
+            .limit(1)
+        )
+        split(session, sources[0], "monitor")
+        merge(session, [sources[1], other], "monitor")
+        match_meetings(session, NOW)
+        for _ in range(2):
+            # Later runs, as after every crawl, keep what the person decided.
+            counts = match_meetings(session, NOW)
+            assert not counts.changed()
+            meeting_of = dict(
+                session.execute(
+                    select(MeetingSource.id, MeetingSource.meeting_id)
+                ).all()
+            )
+            assert meeting_of[sources[0]] != meeting_of[sources[1]]
+            assert meeting_of[sources[1]] == meeting_of[other]
+            reasons = session.scalars(
+                select(MeetingSource.reason).where(
+                    MeetingSource.id.in_([sources[1], other])
+                )
+            ).all()
+            assert "merged by a person" in reasons
+        # A later decision on the same pair replaces the earlier one.
+        merge(session, [sources[0], sources[1]], "monitor")
+        decisions = session.execute(
+            select(MeetingDecision.action, func.count()).group_by(
+                MeetingDecision.action
+            )
+        ).all()
+        expected = {"split": len(sources) - 2, "merge": 2}
+        assert dict(decisions) == {k: n for k, n in expected.items() if n}
