@@ -112,9 +112,10 @@ class MentionError(Exception):
     """A decision that cannot be made as asked; the message says why."""
 
 
-def load_people(session: Session) -> PeopleIndex:
-    """Every stored deputy as a matching candidate: every name form a source
-    wrote, the convocations they sat in, and their latest region and party."""
+def load_candidates(session: Session) -> list[Candidate]:
+    """Every stored deputy as a matching candidate (id: the stored id): every
+    name form a source wrote, the convocations they sat in, and their latest
+    region and party."""
     names: dict[int, list[str]] = {}
     for deputy_id, last, first, patronymic in session.execute(
         select(Deputy.id, Deputy.last_name, Deputy.first_name, Deputy.patronymic)
@@ -134,9 +135,9 @@ def load_people(session: Session) -> PeopleIndex:
         ).join(Convocation, Mandate.convocation_id == Convocation.id)
     ):
         convocations.setdefault(deputy_id, set()).add(number)
-        if deputy_id not in latest or number > latest[deputy_id][0]:
+        if number >= latest.get(deputy_id, (0, None, None))[0]:
             latest[deputy_id] = (number, region, party)
-    return PeopleIndex(
+    return [
         Candidate(
             id=str(deputy_id),
             names=tuple(forms),
@@ -145,7 +146,12 @@ def load_people(session: Session) -> PeopleIndex:
             party=latest.get(deputy_id, (0, None, None))[2],
         )
         for deputy_id, forms in names.items()
-    )
+    ]
+
+
+def load_people(session: Session) -> PeopleIndex:
+    """The stored deputies indexed for resolving names (`load_candidates`)."""
+    return PeopleIndex(load_candidates(session))
 
 
 class PeopleCache:

@@ -5,16 +5,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from matching.mentions import load_candidates
 from matching.people import Candidate
 from storage.db import session_for
 from storage.models import (
     Activity,
-    Convocation,
     CrawlRun,
-    Deputy,
-    DeputyName,
     DeputyRequest,
-    Mandate,
     PartyNews,
     Post,
     RequestFile,
@@ -76,34 +73,7 @@ def accounts_of(url: str, platform: str) -> list[str]:
 
 def deputy_candidates(url: str) -> list[Candidate]:
     """Every stored deputy as a name-matching candidate (id: the stored id): each
-    name form a source wrote, the convocations sat in, the latest party."""
+    name form a source wrote, the convocations sat in, the latest region and
+    party."""
     with session_for(url) as session:
-        names: dict[int, list[str]] = {}
-        for deputy_id, *parts in session.execute(
-            select(Deputy.id, Deputy.last_name, Deputy.first_name, Deputy.patronymic)
-        ):
-            names[deputy_id] = [" ".join(part for part in parts if part)]
-        for deputy_id, full_name in session.execute(
-            select(DeputyName.deputy_id, DeputyName.full_name)
-        ):
-            if full_name not in names[deputy_id]:
-                names[deputy_id].append(full_name)
-        convocations: dict[int, set[int]] = {}
-        party: dict[int, tuple[int, str | None]] = {}
-        for deputy_id, number, party_name in session.execute(
-            select(Mandate.deputy_id, Convocation.number, Mandate.party).join(
-                Convocation, Mandate.convocation_id == Convocation.id
-            )
-        ):
-            convocations.setdefault(deputy_id, set()).add(number)
-            if number >= party.get(deputy_id, (0, None))[0]:
-                party[deputy_id] = (number, party_name)
-    return [
-        Candidate(
-            id=str(deputy_id),
-            names=tuple(forms),
-            convocations=frozenset(convocations.get(deputy_id, ())),
-            party=party.get(deputy_id, (0, None))[1],
-        )
-        for deputy_id, forms in names.items()
-    ]
+        return load_candidates(session)
