@@ -206,6 +206,9 @@ class BrowserSocialSpider(SourceSpider):
         """Close a page; close its context once every page it will serve is done."""
         if page is not None and not page.is_closed():
             await page.close()
+        # A worker may take requests another worker made (and counted).
+        if context not in self.open_pages:
+            return
         self.open_pages[context] -= 1
         current = f"{self.name}-{self.pages_opened // self.pages_per_context}"
         if page is not None and self.open_pages[context] == 0 and context != current:

@@ -12,8 +12,11 @@ from collections.abc import AsyncIterator
 from functools import partial
 from typing import Any
 
+from playwright.async_api import Page as BrowserPage
+from playwright.async_api import Response as BrowserResponse
 from scrapy import Request
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from scrapers.instagram_profile import InstagramPost, parse_timeline
 from scrapers.selectors import LayoutError
@@ -55,30 +58,54 @@ class InstagramSpider(BrowserSocialSpider):
     state_setting = "INSTAGRAM_STATE"
     state_variable = "MWATCH_INSTAGRAM_STATE"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The answers each open profile page got so far.
+        self.captures: dict[BrowserPage, ResponseCapture] = {}
+
     def account_request(self, handle: str) -> Request:
-        capture = ResponseCapture(PROFILE_INFO, TIMELINE_QUERY)
         return Request(
             f"{self.base_url}/{handle}/",
             callback=self.parse_profile,
             errback=self.on_browser_error,
-            cb_kwargs={"username": handle, "capture": capture},
+            cb_kwargs={"username": handle},
+            # By name, so that the request can be queued in Redis (workers).
             meta=self.browser_meta(
-                playwright_page_event_handlers={"response": capture.on_response}
+                playwright_page_event_handlers={"response": "on_page_response"}
             ),
             dont_filter=True,
         )
 
+    def on_page_response(self, response: BrowserResponse) -> None:
+        """Each answer a profile page gets goes to that page's capture."""
+        page = response.frame.page
+        capture = self.captures.get(page)
+        if capture is None:
+            capture = self.captures[page] = ResponseCapture(
+                PROFILE_INFO, TIMELINE_QUERY
+            )
+        capture.on_response(response)
+
+    async def on_browser_error(self, failure: Failure) -> None:
+        page = failure.request.meta.get("playwright_page")  # type: ignore[attr-defined]
+        self.captures.pop(page, None)
+        await super().on_browser_error(failure)
+
     async def parse_profile(
-        self, response: Response, username: str, capture: ResponseCapture
+        self, response: Response, username: str
     ) -> AsyncIterator[Any]:
         """Every answer the profile page gets while it is scrolled, as posts."""
         page = response.meta["playwright_page"]
+        capture = self.captures.setdefault(
+            page, ResponseCapture(PROFILE_INFO, TIMELINE_QUERY)
+        )
         try:
             async for page_or_nothing in self.read_timeline(
                 response, page, username, capture
             ):
                 yield page_or_nothing
         finally:
+            self.captures.pop(page, None)
             await self.release(page, response.meta["playwright_context"])
 
     async def read_timeline(

@@ -1,0 +1,191 @@
+"""Memory of the browser crawler over a long crawl: RSS of the crawler process and
+its Chromium processes while `mwatch crawl instagram` reads 1,000 replica
+profile pages.
+
+    .venv/bin/python -m bench.browser_memory [--pages 1000]
+
+The replica serves the default dataset's Instagram profiles and copies of them
+under new names (new shortcodes) up to `--pages` profiles; an accounts file
+ties them to sitting deputies. The crawl is anonymous, so each page is loaded,
+read (12 posts) and scrolled once to its login wall. Printed while it runs: pages
+read, the RSS summed over the crawler and every browser process (and their PSS,
+which counts memory the processes share once), and the number of processes.
+At the end: the mean RSS over the last quarter of the pages against the first
+quarter (the baseline, measured in the same run): about 1 means flat, and pages
+per minute.
+"""
+
+import argparse
+import copy
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from replica import ReplicaProcess, dump_dataset, generate_dataset, present_day
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_EVERY = 2.0
+
+
+def descendants(root: int) -> list[int]:
+    """`root` and every process below it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (name) state ppid ...": the name may hold spaces and parentheses.
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue.extend(children.get(pid, []))
+    return found
+
+
+def kilobytes(path: Path, field: str) -> int:
+    try:
+        for line in path.read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def memory(root: int) -> tuple[float, float, int]:
+    """(RSS MB, PSS MB, processes) of `root` and its descendants."""
+    pids = descendants(root)
+    rss = sum(kilobytes(Path(f"/proc/{pid}/status"), "VmRSS") for pid in pids)
+    pss = sum(kilobytes(Path(f"/proc/{pid}/smaps_rollup"), "Pss") for pid in pids)
+    return rss / 1024, pss / 1024, len(pids)
+
+
+def pages_read(database: Path) -> int:
+    """Profiles read so far: each leaves one stored web_profile_info answer."""
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as db:
+            (count,) = db.execute(
+                "SELECT count(*) FROM source_documents WHERE source = 'instagram'"
+            ).fetchone()
+        return count
+    except sqlite3.Error:
+        return -1
+
+
+def bench_dataset(pages: int) -> tuple[dict, list[tuple[int, str]]]:
+    """The default dataset with `pages` Instagram profiles (copies of its own),
+    and (deputy id, username) of each for the accounts file."""
+    dataset = generate_dataset()
+    originals = list(dataset["instagram"].items())
+    sitting = [d["kk"]["id"] for d in dataset["deputies"] if d["kk"]["is_active"]]
+    accounts = []
+    for i in range(pages):
+        username, account = originals[i % len(originals)]
+        if i >= len(originals):
+            name = f"{username}.copy{i}"
+            clone = copy.deepcopy(account)
+            for post in clone["posts"]:
+                post["shortcode"] = f"{i:04d}{post['shortcode']}"
+                post["id"] = f"{post['id']}{i:04d}"
+            dataset["instagram"][name] = clone
+            username = name
+        accounts.append((sitting[i % len(sitting)], username))
+    return dataset, accounts
+
+
+def mwatch(*args: str, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "cli.main", *args],
+        env={**os.environ, **env},
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def finished(process: subprocess.Popen, what: str) -> None:
+    output, _ = process.communicate()
+    if process.returncode not in (0, 1):
+        sys.exit(f"{what} failed ({process.returncode}):\n{output}")
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="mwatch-bench-"))
+    dataset, accounts = bench_dataset(args.pages)
+    dump_dataset(dataset, folder / "dataset.json")
+    (folder / "accounts.txt").write_text(
+        "".join(f"{deputy}, instagram, {name}\n" for deputy, name in accounts)
+    )
+    database = folder / "bench.sqlite"
+    with ReplicaProcess(dataset=folder / "dataset.json") as replica:
+        env = {
+            "DATABASE_URL": f"sqlite:///{database}",
+            "MWATCH_MAZHILIS_URL": replica.urls["mazhilis"],
+            "MWATCH_INSTAGRAM_URL": replica.urls["instagram"],
+            "MWATCH_TODAY": present_day(dataset).isoformat(),
+            "MWATCH_AUTOTHROTTLE": "off",
+            "MWATCH_LOG_LEVEL": "ERROR",
+            # Its own crawl lock: the bench keeps no other crawl from running.
+            "MWATCH_LOCK_FILE": str(folder / "crawl.lock"),
+        }
+        finished(mwatch("db", "upgrade", env=env), "db upgrade")
+        finished(mwatch("crawl", "mazhilis-deputies", env=env), "deputies")
+        loading = mwatch("accounts", "load", str(folder / "accounts.txt"), env=env)
+        finished(loading, "accounts load")
+
+        print(f"crawling {args.pages} Instagram profiles from {replica.url}")
+        print(f"{'seconds':>8} {'pages':>6} {'RSS MB':>8} {'PSS MB':>8} {'procs':>6}")
+        samples: list[tuple[int, float]] = []
+        started = time.monotonic()
+        crawl = mwatch("crawl", "instagram", env=env)
+        step, shown = max(1, args.pages // 20), -1
+        while crawl.poll() is None:
+            time.sleep(SAMPLE_EVERY)
+            rss, pss, processes = memory(crawl.pid)
+            pages = pages_read(database)
+            # From the first page read to the last (then the browser closes).
+            if 0 < pages < args.pages:
+                samples.append((pages, rss))
+            if pages // step != shown // step:
+                shown = pages
+                elapsed = time.monotonic() - started
+                print(
+                    f"{elapsed:8.0f} {pages:6} {rss:8.0f} {pss:8.0f} {processes:6}",
+                    flush=True,
+                )
+        elapsed = time.monotonic() - started
+        finished(crawl, "instagram crawl")
+    pages = pages_read(database)
+    quarter = args.pages / 4
+    first = [rss for done, rss in samples if done <= quarter]
+    last = [rss for done, rss in samples if done >= 3 * quarter]
+    print(f"\n{pages} pages in {elapsed:.0f} s: {pages / elapsed * 60:.0f} pages/min")
+    print(
+        f"RSS (crawler + browser), mean over the first quarter of the pages "
+        f"{mean(first):.0f} MB, over the last quarter {mean(last):.0f} MB: "
+        f"ratio last/first {mean(last) / mean(first):.2f}"
+    )
+    print(f"(files in {folder})")
+
+
+if __name__ == "__main__":
+    main()
