@@ -103,21 +103,22 @@ def bench_dataset(pages: int) -> tuple[dict, list[tuple[int, str]]]:
     return dataset, accounts
 
 
-def mwatch(*args: str, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "cli.main", *args],
-        env={**os.environ, **env},
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+def mwatch(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """`mwatch ARGS`, its output to `log` (a pipe nobody reads would fill up and
+    stop it)."""
+    with log.open("a") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "cli.main", *args],
+            env={**os.environ, **env},
+            cwd=PROJECT_ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
 
 
-def finished(process: subprocess.Popen, what: str) -> None:
-    output, _ = process.communicate()
-    if process.returncode not in (0, 1):
-        sys.exit(f"{what} failed ({process.returncode}):\n{output}")
+def finished(process: subprocess.Popen, what: str, log: Path) -> None:
+    if process.wait() not in (0, 1):
+        sys.exit(f"{what} failed ({process.returncode}):\n{log.read_text()}")
 
 
 def mean(values: list[float]) -> float:
@@ -147,16 +148,18 @@ def main() -> None:
             # Its own crawl lock: the bench keeps no other crawl from running.
             "MWATCH_LOCK_FILE": str(folder / "crawl.lock"),
         }
-        finished(mwatch("db", "upgrade", env=env), "db upgrade")
-        finished(mwatch("crawl", "mazhilis-deputies", env=env), "deputies")
-        loading = mwatch("accounts", "load", str(folder / "accounts.txt"), env=env)
-        finished(loading, "accounts load")
+        log = folder / "mwatch.log"
+        finished(mwatch("db", "upgrade", env=env, log=log), "db upgrade", log)
+        deputies = mwatch("crawl", "mazhilis-deputies", env=env, log=log)
+        finished(deputies, "deputies", log)
+        accounts = str(folder / "accounts.txt")
+        finished(mwatch("accounts", "load", accounts, env=env, log=log), "load", log)
 
         print(f"crawling {args.pages} Instagram profiles from {replica.url}")
         print(f"{'seconds':>8} {'pages':>6} {'RSS MB':>8} {'PSS MB':>8} {'procs':>6}")
-        samples: list[tuple[int, float]] = []
+        samples: list[tuple[int, float, float]] = []
         started = time.monotonic()
-        crawl = mwatch("crawl", "instagram", env=env)
+        crawl = mwatch("crawl", "instagram", env=env, log=log)
         step, shown = max(1, args.pages // 20), -1
         while crawl.poll() is None:
             time.sleep(SAMPLE_EVERY)
@@ -164,7 +167,7 @@ def main() -> None:
             pages = pages_read(database)
             # From the first page read to the last (then the browser closes).
             if 0 < pages < args.pages:
-                samples.append((pages, rss))
+                samples.append((pages, rss, pss))
             if pages // step != shown // step:
                 shown = pages
                 elapsed = time.monotonic() - started
@@ -173,17 +176,18 @@ def main() -> None:
                     flush=True,
                 )
         elapsed = time.monotonic() - started
-        finished(crawl, "instagram crawl")
+        finished(crawl, "instagram crawl", log)
     pages = pages_read(database)
     quarter = args.pages / 4
-    first = [rss for done, rss in samples if done <= quarter]
-    last = [rss for done, rss in samples if done >= 3 * quarter]
     print(f"\n{pages} pages in {elapsed:.0f} s: {pages / elapsed * 60:.0f} pages/min")
-    print(
-        f"RSS (crawler + browser), mean over the first quarter of the pages "
-        f"{mean(first):.0f} MB, over the last quarter {mean(last):.0f} MB: "
-        f"ratio last/first {mean(last) / mean(first):.2f}"
-    )
+    for name, column in (("RSS", 1), ("PSS", 2)):
+        first = mean([s[column] for s in samples if s[0] <= quarter])
+        last = mean([s[column] for s in samples if s[0] >= 3 * quarter])
+        print(
+            f"{name} (crawler + browser), mean over the first quarter of the pages "
+            f"{first:.0f} MB, over the last quarter {last:.0f} MB: ratio "
+            f"last/first {last / first:.2f}"
+        )
     print(f"(files in {folder})")
 
 
