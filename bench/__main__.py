@@ -7,9 +7,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import crawl, growth, storage
+from bench import crawl, growth, matching_blocking, storage
 
-BENCHMARKS = {"crawl": crawl.run, "storage": storage.run, "growth": growth.run}
+BENCHMARKS = {
+    "crawl": crawl.run,
+    "storage": storage.run,
+    "growth": growth.run,
+    "matching": matching_blocking.run,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 all-pairs `process.cdist` on a sample, extrapolated to the same number.
 
     .venv/bin/python -m bench.matching_blocking [--reports 100000] [--sample 2000]
+    .venv/bin/python -m bench matching        (with the other benchmarks: make bench)
 
 The reports are synthetic but worded as deputies word them (the replica's
 templates, in Kazakh, Russian and English): 1,000 deputies (a Senate and
@@ -20,6 +21,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -117,24 +119,17 @@ def all_pairs_seconds(texts: list[str], workers: int) -> float:
     return time.process_time() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=100_000)
-    parser.add_argument("--deputies", type=int, default=1_000)
-    parser.add_argument("--sample", type=int, default=2_000)
-    parser.add_argument(
-        "--workers", type=int, default=1, help="cdist's threads (clustering uses 1)"
-    )
-    args = parser.parse_args()
-
+def measure(reports_wanted: int, deputies: int, sample_size: int, workers: int) -> str:
+    """The benchmark's lines: generation, classification, blocking, all pairs."""
+    lines = []
     started = time.process_time()
-    posts = synthetic_posts(args.reports, args.deputies)
+    posts = synthetic_posts(reports_wanted, deputies)
     generated = time.process_time() - started
-    print(f"{len(posts)} synthetic posts generated in {generated:.1f} s")
+    lines.append(f"{len(posts)} synthetic posts generated in {generated:.1f} s")
     started = time.process_time()
     reports = reports_of(posts)
     n = len(reports)
-    print(
+    lines.append(
         f"classified in {time.process_time() - started:.1f} s: {n} reports of "
         f"meetings ({len(posts) - n} missed)"
     )
@@ -147,26 +142,46 @@ def main() -> None:
     gold = {post.key: post.event for post in posts}
     found = {r.key: i for i, c in enumerate(result.clusters) for r in c.reports}
     precision, recall, f1 = bcubed(gold, found)
-    print(
+    lines.append(
         f"blocking: {blocking:.1f} s to cluster {n} reports into "
         f"{len(result.clusters)} meetings ({len(set(gold.values()))} real); "
         f"B-cubed precision {precision:.3f} recall {recall:.3f} F1 {f1:.3f}"
     )
-    print(
+    lines.append(
         f"candidate pairs: {result.candidate_pairs:,} of {all_pairs:,} "
         f"({reduction:.4%} fewer)"
     )
 
-    sample = random.Random(1).sample(reports, min(args.sample, n))
+    sample = random.Random(1).sample(reports, min(sample_size, n))
     texts = [folded(r.text) for r in sample]
-    seconds = all_pairs_seconds(texts, args.workers)
+    seconds = all_pairs_seconds(texts, workers)
     extrapolated = seconds * (n / len(sample)) ** 2
-    print(
-        f"all pairs (rapidfuzz cdist, token_set_ratio, {args.workers} worker): "
+    lines.append(
+        f"all pairs (rapidfuzz cdist, token_set_ratio, {workers} worker): "
         f"{seconds:.1f} s for {len(sample)}² pairs, {extrapolated:,.0f} s "
         f"extrapolated to {n}² ({extrapolated / 3600:.1f} h)"
     )
-    print(f"ratio: blocking is {extrapolated / blocking:,.0f}x faster than all pairs")
+    lines.append(
+        f"ratio: blocking is {extrapolated / blocking:,.0f}x faster than all pairs"
+    )
+    return "\n".join(lines)
+
+
+def run(_folder: Path) -> str:
+    """The benchmark at its default size, for `python -m bench`."""
+    return measure(100_000, 1_000, 2_000, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--deputies", type=int, default=1_000)
+    parser.add_argument("--sample", type=int, default=2_000)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="cdist's threads (clustering uses 1)"
+    )
+    args = parser.parse_args()
+    print(measure(args.reports, args.deputies, args.sample, args.workers))
 
 
 if __name__ == "__main__":
