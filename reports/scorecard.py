@@ -5,7 +5,7 @@ all that is stored): requests initiated and co-signed, and of those initiated th
 answered and unanswered; meetings the Mazhilis site reports, in the region of the
 deputy's district or elsewhere, and receptions of citizens; meetings across all
 sources when `mwatch meetings match` has clustered them; posts by platform; and
-the topics and programme theses of the requests when they are tagged. Every
+the topics and programme theses of the requests (tagged after every crawl). Every
 figure keeps the links to the records it counts.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urljoin
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.meetings import classify
@@ -189,7 +189,6 @@ class Collector:
         self.documents = dict(
             session.execute(select(SourceDocument.id, SourceDocument.url)).all()
         )
-        self.tables = set(inspect(session.get_bind()).get_table_names())
 
     def requests(self) -> dict[int, dict[str, list[Link]]]:
         """Per deputy: initiated, cosigned, answered, unanswered."""
@@ -381,7 +380,7 @@ def scorecards(
     )
     posts = collector.posts()
     clustered = collector.clustered_meetings()
-    tagged = topics.request_topics(session, collector.tables)
+    tagged = topics.request_topics(session)
     russian = _russian_names(session)
     cards = []
     for deputy, mandate in chosen:

@@ -89,6 +89,22 @@ def _links(links: list) -> list[str]:
     return lines
 
 
+def session_topics(cards: list[Scorecard]) -> dict[str, int]:
+    """Each topic with the number of requests touching it (each request once)."""
+    requests: dict[str, set] = {}
+    for card in cards:
+        for label, topic in card.topics.items():
+            requests.setdefault(label, set()).update(
+                link.record for link in topic.links
+            )
+    return dict(
+        sorted(
+            ((label, len(found)) for label, found in requests.items()),
+            key=lambda item: (-item[1], item[0]),
+        )
+    )
+
+
 def format_session(
     cards: list[Scorecard], window: Window, found: list[Difference]
 ) -> str:
@@ -128,6 +144,10 @@ def format_session(
             f"{'  per deputy':<{NAME_WIDTH}} {'':>4} "
             + " ".join(f"{sums[key] / count:>8.1f}" for key, _ in columns)
         )
+    topics = session_topics(cards)
+    if topics:
+        lines += ["", "Topics and programme theses of the session's requests"]
+        lines += [f"  {label:<70} {count:>5}" for label, count in topics.items()]
     lines += [
         "",
         "init/co-sig: requests initiated/co-signed; answ/unansw: of those initiated; "

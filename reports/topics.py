@@ -1,17 +1,12 @@
-"""The topics and programme theses requests are tagged with, when the topics
-tables (`topics`, `topic_tags`, written by the topic tagger) are there."""
+"""The topics and programme theses requests are tagged with (`topics`,
+`topic_tags`, written by the topic tagger after every crawl)."""
 
 from collections import defaultdict
 
-from sqlalchemy import text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-TAGS = text(
-    "SELECT tags.record_id, topics.kind, topics.party, topics.thesis_number, "
-    "topics.name_en FROM topic_tags AS tags "
-    "JOIN topics ON topics.id = tags.topic_id "
-    "WHERE tags.record_type = 'request' ORDER BY topics.kind, topics.key"
-)
+from storage.models import Topic, TopicTag
 
 
 def label(kind: str, party: str | None, number: int | None, name: str) -> str:
@@ -21,12 +16,21 @@ def label(kind: str, party: str | None, number: int | None, name: str) -> str:
     return name
 
 
-def request_topics(session: Session, tables: set[str]) -> dict[int, list[str]]:
-    """Each tagged request's topic labels, by the request's row id; nothing when
-    the tables are not there."""
-    if not {"topics", "topic_tags"} <= tables:
-        return {}
+def request_topics(session: Session) -> dict[int, list[str]]:
+    """Each tagged request's topic labels, by the request's row id."""
     found: dict[int, list[str]] = defaultdict(list)
-    for record_id, kind, party, number, name in session.execute(TAGS):
+    rows = session.execute(
+        select(
+            TopicTag.record_id,
+            Topic.kind,
+            Topic.party,
+            Topic.thesis_number,
+            Topic.name_en,
+        )
+        .join(Topic, TopicTag.topic_id == Topic.id)
+        .where(TopicTag.record_type == "request")
+        .order_by(Topic.kind, Topic.key)
+    )
+    for record_id, kind, party, number, name in rows:
         found[record_id].append(label(kind, party, number, name))
     return found

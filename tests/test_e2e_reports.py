@@ -3,6 +3,7 @@
 import csv
 import json
 import re
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -15,9 +16,12 @@ from storage.models import (
     Deputy,
     DeputyRequest,
     Mandate,
+    Meeting,
     Post,
     PublishedCount,
     RequestParticipant,
+    Topic,
+    TopicTag,
 )
 from tests.e2e import mwatch, rows
 from tests.reports_data import (
@@ -403,7 +407,10 @@ def test_deputy_report_by_id_or_name_with_its_sources(
         for key, value in figures.items():
             shown = tab.locator(f'[data-deputy="71"][data-figure="{key}"]')
             assert shown.inner_text() == str(value), key
-        links = tab.locator("details a[href]").count()
+        # The figures' links (the topics' list the same requests again).
+        links = tab.locator(
+            "details:has(> summary > span.figure:not([data-figure^='topic:'])) a[href]"
+        ).count()
         assert (
             links
             == sum(figures[k] for k in ("initiated", "cosigned"))
@@ -441,3 +448,69 @@ def test_an_ambiguous_name_lists_the_deputies_it_could_be(crawled, dataset):
         env={"DATABASE_URL": crawled},
     )  # fmt: skip
     assert bad.code == 2 and "--session 9" in bad.stderr
+
+
+def test_reports_count_meetings_across_sources_once_clustered(crawled, tmp_path):
+    copy = tmp_path / "clustered.sqlite"
+    shutil.copy(crawled.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    env = {"DATABASE_URL": url}
+    match = mwatch("meetings", "match", env=env)
+    assert match.code == 0, match.stdout + match.stderr
+    since, until = date(2025, 9, 1), date(2026, 6, 30)
+    stored = rows(
+        url,
+        select(Deputy.mazhilis_id, Meeting.kind, func.count())
+        .join(Deputy, Meeting.deputy_id == Deputy.id)
+        .where(Meeting.meeting_date >= since, Meeting.meeting_date <= until)
+        .group_by(Deputy.mazhilis_id, Meeting.kind),
+    )
+    assert stored
+    result = mwatch(
+        "report", "session", "--convocation", "8", "--session", "4", env=env
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    columns = ("id", *TERMINAL_COLUMNS[:7], "all_meetings", *TERMINAL_COLUMNS[7:])
+    shown = {}
+    for line in result.stdout.split("Totals by group")[0].splitlines():
+        cells = line[34:].split()
+        if len(cells) == len(columns) and all(c.isdigit() for c in cells):
+            figures = dict(zip(columns, map(int, cells), strict=True))
+            shown[figures["id"]] = figures["all_meetings"]
+    expected = {deputy: n for deputy, kind, n in stored if kind == "meeting"}
+    assert {d: n for d, n in shown.items() if n} == expected
+
+
+def test_session_report_counts_the_topics_of_its_requests(crawled):
+    tagged = rows(
+        crawled,
+        select(
+            Topic.kind,
+            Topic.party,
+            Topic.thesis_number,
+            Topic.name_en,
+            func.count(DeputyRequest.id.distinct()),
+        )
+        .join(TopicTag, TopicTag.topic_id == Topic.id)
+        .join(DeputyRequest, DeputyRequest.id == TopicTag.record_id)
+        .join(RequestParticipant, RequestParticipant.request_id == DeputyRequest.id)
+        .where(
+            TopicTag.record_type == "request",
+            DeputyRequest.source_session_id == 82,
+            RequestParticipant.deputy_id.is_not(None),
+        )
+        .group_by(Topic.kind, Topic.party, Topic.thesis_number, Topic.name_en),
+    )
+    assert tagged, "the crawl tags requests with topics"
+    result = mwatch(
+        "report", "session", "--convocation", "8", "--session", "2",
+        env={"DATABASE_URL": crawled},
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    section = result.stdout.split("Topics and programme theses")[1].split("\n\n")[0]
+    shown = dict(re.findall(r"^  (\S.*?) +(\d+)$", section, re.MULTILINE))
+    expected = {
+        (f"{party} thesis {number}: {name}" if kind == "programme" else name): n
+        for kind, party, number, name, n in tagged
+    }
+    assert {label: int(n) for label, n in shown.items()} == expected
