@@ -106,6 +106,9 @@ def crawl(replica: Replica, url: str, folder: Path, sources: tuple[str, ...]) ->
         ).all()
     pages = sum(run.pages or 0 for run in runs)
     ends = [run.finished_at for run in runs if run.finished_at]
+    if not ends:
+        command = " ".join(sources)
+        raise RuntimeError(f"mwatch crawl {command} ended no run (exit {status})")
     seconds = (max(ends) - min(run.started_at for run in runs)).total_seconds()
     return Crawl(
         pages=pages,
