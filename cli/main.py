@@ -149,7 +149,19 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     lock = "shared" if args.worker else "alone"
     results = _crawl(sources, overrides, lock=lock, mode="nightly")
     _print_runs(_database_url(), [r.run_id for r in results if r.run_id])
+    if not args.worker:
+        _match_meetings(results)
     return _exit_code(results)
+
+
+def _match_meetings(results: list) -> None:
+    """Match the meetings again after a crawl that stored posts or activities
+    (not after a worker's: each sees part of the crawl; `mwatch meetings match`
+    follows theirs)."""
+    from cli.meetings import match_after_crawl
+
+    stored = [r.source for r in results if r.outcome != "failed"]
+    match_after_crawl(_database_url(), stored)
 
 
 def cmd_accounts_load(args: argparse.Namespace) -> int:
@@ -205,6 +217,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         until=args.until,
     )
     _print_runs(_database_url(), [r.run_id for r in results if r.run_id])
+    _match_meetings(results)
     return _exit_code(results)
 
 

@@ -1,7 +1,8 @@
 """`mwatch meetings`: meetings with voters and receptions of citizens, clustered
 from the stored posts and Mazhilis activities.
 
-    mwatch meetings match       classify and cluster; run after the crawls
+    mwatch meetings match       classify and cluster (a crawl of posts or
+                                activities does it too), then tag their topics
     mwatch meetings list [--deputy ID] [--since DAY] [--until DAY] [--limit N]
     mwatch meetings merge SOURCE SOURCE...   a person's decision: one meeting
     mwatch meetings split SOURCE             a person's decision: a meeting apart
@@ -13,6 +14,7 @@ and honoured by every later `match`.
 import argparse
 import getpass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -22,17 +24,53 @@ if TYPE_CHECKING:
     from storage.meetings import MeetingCounts
 
 EXIT_OK = 0
+# The sources whose records can report a meeting: a crawl of any of them ends by
+# matching the meetings again.
+MEETING_SOURCES = frozenset(
+    {"mazhilis-activities", "telegram", "instagram", "facebook"}
+)
+
+
+def match_and_tag(session: Session, topics_file: str | Path) -> "MeetingCounts":
+    """Cluster the stored reports into meetings, then tag every meeting with the
+    topics of its sources' texts; a topics file that cannot be read is reported
+    and leaves the meetings matched."""
+    from storage.meetings import match_meetings
+    from topics.keywords import Tagger, TopicsFileError, load_topics
+    from topics.store import tag_records
+
+    counts = match_meetings(session)
+    try:
+        tagger = Tagger(load_topics(Path(topics_file)))
+    except TopicsFileError as exc:
+        print(f"meetings not tagged with topics: {exc}")
+    else:
+        tag_records(session, tagger, record_types=["meeting"])
+    return counts
+
+
+def match_after_crawl(url: str, sources: list[str]) -> None:
+    """After a crawl that stored posts or activities, match the meetings."""
+    from settings import TOPICS_FILE
+    from storage import db
+
+    if not MEETING_SOURCES.intersection(sources):
+        return
+    with db.session_for(url, write=True) as session:
+        counts = match_and_tag(session, TOPICS_FILE)
+    print("meetings matched:", end=" ")
+    _print_counts(counts)
 
 
 def cmd_match(args: argparse.Namespace) -> int:
     from cli.main import _checked_database, _database_url
+    from settings import TOPICS_FILE
     from storage import db
-    from storage.meetings import match_meetings
 
     url = _database_url()
     _checked_database(url)
     with db.session_for(url, write=True) as session:
-        counts = match_meetings(session)
+        counts = match_and_tag(session, TOPICS_FILE)
     _print_counts(counts)
     return EXIT_OK
 
@@ -147,8 +185,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "the Mazhilis site",
         description="Posts (Telegram, Instagram, Facebook) and Mazhilis activities "
         "that report a meeting with voters or a reception of citizens are "
-        "clustered into meetings: one meeting, several sources. Run `mwatch "
-        "meetings match` after the crawls.",
+        "clustered into meetings: one meeting, several sources. A crawl of "
+        "posts or activities matches them when it ends; `mwatch meetings match` "
+        "does it on demand (after workers' crawls, say).",
     )
     actions = meetings.add_subparsers(
         dest="meetings_command", metavar="ACTION", required=True
@@ -156,9 +195,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     match = actions.add_parser(
         "match",
         help="recognise and cluster the stored posts and activities into meetings",
-        description="Classify every stored post and activity and cluster those "
-        "reporting one meeting. Meetings keep their ids: new sources join them, "
-        "and running it again changes nothing.",
+        description="Classify every stored post and activity, cluster those "
+        "reporting one meeting and tag the meetings with topics. Meetings keep "
+        "their ids: new sources join them, and running it again changes nothing.",
     )
     match.set_defaults(handler=cmd_match)
     listing = actions.add_parser(

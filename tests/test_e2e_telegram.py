@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from replica import ReplicaProcess, generate_dataset
 from storage import db
-from storage.models import CrawlRun, Post
+from storage.models import CrawlRun, MeetingSource, Post, TopicTag
 from tests.e2e import mwatch, rows
 
 pytestmark = pytest.mark.e2e
@@ -77,5 +77,26 @@ def test_every_public_channels_posts_are_stored_once(database_url):
 
     # The nightly run over unchanged channels reads each channel's newest page.
     assert again.code == 0, again.stdout + again.stderr
+
+    # Each crawl ends by clustering the meetings its posts report, with topics.
+    reporting = {
+        f"{name}/{post['id']}"
+        for name, channel in dataset["telegram"].items()
+        if name.lower() in channels and channel["public"]
+        for post in channel["posts"]
+        if not post["service"] and post["truth"]["kind"] != "other"
+    }
+    sources = rows(
+        database_url,
+        select(Post.source_post_id).join(
+            MeetingSource, MeetingSource.post_id == Post.id
+        ),
+    )
+    assert reporting and {i for (i,) in sources} == reporting
+    assert rows(
+        database_url, select(TopicTag.id).where(TopicTag.record_type == "meeting")
+    )
+    assert "meetings matched:" in first.stdout
+    assert "0 new, 0 changed" in again.stdout, again.stdout
     print(f"nightly over unchanged channels: {requests} requests")
     assert requests <= len(channels) + 1
