@@ -32,6 +32,7 @@ TABLES: dict[str, Callable[[Session, records.Sources], list[Record]]] = {
     "requests": records.requests,
     "activities": records.activities,
     "posts": records.posts,
+    "meetings": records.meetings,
 }
 
 PERSON_COLUMNS = (
@@ -56,6 +57,9 @@ POST_COLUMNS = (
     "id", "platform", "source_post_id", "person_id", "account", "url", "posted_at",
     "text", "hashtags", "photos", "views", "edited", "forwarded_from",
 )  # fmt: skip
+MEETING_COLUMNS = (
+    "id", "person_id", "kind", "date", "place", "reports", "platforms",
+)  # fmt: skip
 SOURCE_COLUMNS = ("source_url", "source_fetched_at", "source_content_hash")
 SEEN_COLUMNS = ("first_seen_at", "last_seen_at", "no_longer_seen_at")
 CSV_COLUMNS = {
@@ -63,6 +67,7 @@ CSV_COLUMNS = {
     "requests": REQUEST_COLUMNS,
     "activities": ACTIVITY_COLUMNS,
     "posts": POST_COLUMNS,
+    "meetings": MEETING_COLUMNS,
 }
 
 
@@ -115,7 +120,7 @@ def _flat(table: str, record: Record) -> dict[str, Any]:
     """A record as one CSV row: lists joined by spaces, the first source in
     its own columns (a request's PDFs follow its page in `sources` of JSON)."""
     row = dict(record)
-    for key in ("hashtags", "photos"):
+    for key in ("hashtags", "photos", "reports", "platforms"):
         if key in row:
             row[key] = " ".join(row[key])
     if table == "persons":

@@ -42,6 +42,11 @@ def post_id(platform: str, source_post_id: str) -> str:
     return f"post:{platform}:{source_post_id}"
 
 
+def meeting_id(first_report_id: str) -> str:
+    """`meeting:activity:mazhilis:4411`: a meeting by its first report's id."""
+    return f"meeting:{first_report_id}"
+
+
 LEGISLATURE_ID = "organization:mazhilis"
 
 

@@ -22,6 +22,8 @@ from storage.models import (
     DeputyName,
     DeputyRequest,
     Mandate,
+    Meeting,
+    MeetingSource,
     Post,
     RequestFile,
     RequestParticipant,
@@ -298,3 +300,50 @@ def posts(session: Session, sources: Sources) -> list[Record]:
             select(Post).order_by(Post.platform, Post.source_post_id)
         )
     ]
+
+
+def meetings(session: Session, sources: Sources) -> list[Record]:
+    """Meetings with voters and receptions of citizens, each with the posts and
+    Mazhilis activities reporting it (`reports`, by their export ids). A meeting's
+    id is made from its first report's (in id order: a Mazhilis activity before
+    posts), so it is stable while its reports are."""
+    by_id = person_ids(session)
+    activities = {
+        row.id: (ids.activity_id(row.mazhilis_id), row.source_document_id)
+        for row in session.execute(
+            select(Activity.id, Activity.mazhilis_id, Activity.source_document_id)
+        )
+    }
+    posts = {
+        row.id: (ids.post_id(row.platform, row.source_post_id), row.source_document_id)
+        for row in session.execute(
+            select(Post.id, Post.platform, Post.source_post_id, Post.source_document_id)
+        )
+    }
+    reports: dict[int, list[tuple[str, str, int | None]]] = defaultdict(list)
+    for source in session.scalars(select(MeetingSource)):
+        if source.activity_id is not None:
+            record_id, document = activities[source.activity_id]
+        else:
+            record_id, document = posts[source.post_id]
+        reports[source.meeting_id].append((record_id, source.source, document))
+    records = []
+    for meeting in session.scalars(select(Meeting)):
+        mine = sorted(reports[meeting.id])
+        if not mine:
+            continue
+        records.append(
+            {
+                "id": ids.meeting_id(mine[0][0]),
+                "person_id": by_id.get(meeting.deputy_id)
+                if meeting.deputy_id
+                else None,
+                "kind": meeting.kind,
+                "date": iso(meeting.meeting_date),
+                "place": meeting.place,
+                "reports": [record_id for record_id, _, _ in mine],
+                "platforms": sorted({platform for _, platform, _ in mine}),
+                "sources": sources.of(*(document for _, _, document in mine)),
+            }
+        )
+    return sorted(records, key=lambda record: (record["date"], record["id"]))

@@ -83,6 +83,7 @@ def test_json_and_csv_exports_hold_every_record(crawled, dataset, tmp_path):
         "requests": DeputyRequest,
         "activities": Activity,
         "posts": Post,
+        "meetings": Meeting,
     }
     for name, model in tables.items():
         stored = count(crawled, model)
@@ -132,6 +133,16 @@ def test_json_and_csv_exports_hold_every_record(crawled, dataset, tmp_path):
     assert len(participants) == count(crawled, RequestParticipant) == len(expected)
     answered = sum(1 for r in dataset["requests"] if r["answer"])
     assert sum(r["answered"] for r in requests) == answered
+
+    # A meeting names its reports by their own export ids, one of them its id.
+    reported = {
+        r["id"]
+        for name in ("activities", "posts")
+        for r in read_json(tmp_path / "json" / f"{name}.json")
+    }
+    for meeting in read_json(tmp_path / "json" / "meetings.json"):
+        assert meeting["reports"] and set(meeting["reports"]) <= reported
+        assert meeting["id"] == f"meeting:{min(meeting['reports'])}"
 
 
 def test_popolo_export_holds_persons_organizations_and_memberships(
