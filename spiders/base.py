@@ -17,7 +17,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from spiders.decoding import BadPayload, json_of
-from spiders.items import Page, RawDocument
+from spiders.items import Page, PostItem, RawDocument
 from spiders.layout import LayoutAudit
 
 MODES = ("nightly", "backfill")
@@ -139,6 +139,23 @@ class SourceSpider(scrapy.Spider):
     def before_cutoff(self, day: date | None) -> bool:
         cutoff = getattr(self, "cutoff", None)
         return cutoff is not None and day is not None and day < cutoff
+
+    def posts_in_window(
+        self, items: list[PostItem]
+    ) -> tuple[list[PostItem], bool, bool]:
+        """The posts in the window, whether some are older than it, and whether
+        all are stored unchanged (`known`: id -> hash) and older than the nightly
+        cutoff: a channel or profile is read until then."""
+        kept, older, settled = [], False, bool(items)
+        for item in items:
+            day = item.posted_at.date()
+            position = self.window.position(day)
+            older = older or position < 0
+            known = self.known.get(item.source_post_id) == item.item_hash
+            settled = settled and known and self.before_cutoff(day)
+            if position == 0:
+                kept.append(item)
+        return kept, older, settled
 
     @property
     def unfiltered(self) -> bool:

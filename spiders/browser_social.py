@@ -25,7 +25,7 @@ from scrapy import Request
 from twisted.python.failure import Failure
 
 from spiders.base import SourceSpider
-from spiders.items import PostItem, RawDocument
+from spiders.items import RawDocument
 from storage.models import Post
 from storage.state import accounts_of, crawl_state
 
@@ -249,20 +249,6 @@ class BrowserSocialSpider(SourceSpider):
             content_type=answer.content_type,
             fetched_at=answer.fetched_at,
         )
-
-    def in_window(self, items: list[PostItem]) -> tuple[list[PostItem], bool, bool]:
-        """The items in the window, whether some are older than it, and whether
-        all are stored unchanged and older than the nightly cutoff."""
-        kept, older, settled = [], False, bool(items)
-        for item in items:
-            day = item.posted_at.date()
-            position = self.window.position(day)
-            older = older or position < 0
-            known = self.known.get(item.source_post_id) == item.item_hash
-            settled = settled and known and self.before_cutoff(day)
-            if position == 0:
-                kept.append(item)
-        return kept, older, settled
 
     def login_wall(self, url: str, handle: str, read: int, total: int | None) -> None:
         """The platform shows no more without a session: what was read is kept,

@@ -122,7 +122,7 @@ class FacebookSpider(BrowserSocialSpider):
         items = [post_item(post) for post in feed.posts]
         for item in items:
             item.document = document.ref
-        kept, _, _ = self.in_window(items)
+        kept, _, _ = self.posts_in_window(items)
         cut = [post.url for post in feed.posts if post.truncated]
         if cut:
             self.warn(
@@ -136,7 +136,9 @@ class FacebookSpider(BrowserSocialSpider):
     def read_enough(self, feed: FacebookFeed, shown: int) -> bool:
         """The wall is up, or the posts reach past the window, or those that came
         after the first `shown` were all stored before the nightly cutoff."""
-        _, older, settled = self.in_window([post_item(p) for p in feed.posts[shown:]])
+        _, older, settled = self.posts_in_window(
+            [post_item(p) for p in feed.posts[shown:]]
+        )
         return feed.login_wall or older or settled
 
     def feed_document(self, response: Response, html: str) -> RawDocument:

@@ -141,7 +141,7 @@ class InstagramSpider(BrowserSocialSpider):
                 items = [post_item(p, username, self.base_url) for p in timeline.posts]
                 for item in items:
                     item.document = document.ref
-                kept, older, settled = self.in_window(items)
+                kept, older, settled = self.posts_in_window(items)
                 yield Page([document], kept)
                 more = timeline.has_next_page and not older and not settled
             if not more:

@@ -104,18 +104,10 @@ class TelegramSpider(SourceSpider):
             return
         posts = [post for post in page.posts if not post.service]
         self.layout.records_read("channel-page", response.url, len(page.posts))
-        kept, older = [], False
-        settled = bool(posts)
-        for post in posts:
-            item = post_item(post)
+        items = [post_item(post) for post in posts]
+        for item in items:
             item.document = document.ref
-            day = post.posted_at.date()
-            position = self.window.position(day)
-            older = older or position < 0
-            known = self.known.get(item.source_post_id) == item.item_hash
-            settled = settled and known and self.before_cutoff(day)
-            if position == 0:
-                kept.append(item)
+        kept, older, settled = self.posts_in_window(items)
         yield Page([document], kept)
         if page.before and not settled and not older:
             yield self.channel_request(channel, page.before)
