@@ -106,7 +106,12 @@ def test_a_list_outside_the_sanity_band_fails_and_stores_nothing(
     db.upgrade(sqlite_url)
     assert crawl(sqlite_url, replica.url, "mazhilis-deputies").code == 0
     broken = dict(
-        dataset, deputies=sitting(dataset)[:3], requests=[], documents={}, activities={}
+        dataset,
+        deputies=sitting(dataset)[:3],
+        requests=[],
+        documents={},
+        activities={},
+        count_errors={},
     )
     path = tmp_path / "three-deputies.json"
     dump_dataset(broken, path)

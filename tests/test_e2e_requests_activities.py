@@ -292,7 +292,7 @@ def test_activities_through_the_browser_when_the_api_refuses(
         k: v for k, v in small["activities"].items() if int(k) in keep
     }
     small["activities_api"] = "browser-only"
-    small["requests"], small["documents"] = [], {}
+    small["requests"], small["documents"], small["count_errors"] = [], {}, {}
     path = tmp_path / "browser-only.json"
     dump_dataset(small, path)
     db.upgrade(sqlite_url)
