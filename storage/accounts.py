@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from matching.mentions import SOCIAL_ACCOUNT, Mention, MentionLink, record_mentions
 from spiders.items import SocialAccountItem
 from spiders.social import parse_social_link
+from storage.files import read_text
 from storage.models import Deputy, SocialAccount
 from storage.upsert import Counts, upsert
 
@@ -79,14 +80,7 @@ def parse_line(text: str) -> tuple[int | str, SocialAccountItem] | None:
 
 def read_accounts(path: Path) -> tuple[list[AccountLine], list[str]]:
     """The accounts of the file, and a message for each line that is wrong."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AccountsFileError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise AccountsFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise AccountsFileError(f"{path}: {exc.strerror}") from None
+    text = read_text(path, AccountsFileError)
     accounts, problems = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         try:

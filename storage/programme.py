@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from storage.files import read_text
 from storage.models import Deputy, DeputyProgrammeItem, TopicTag
 from storage.upsert import Counts, upsert
 
@@ -60,16 +61,7 @@ def parse_line(text: str) -> tuple[int, int, str] | None:
 
 def read_programme(path: Path) -> tuple[list[ProgrammeLine], list[str]]:
     """The items of the file, and a message for each line that is wrong."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProgrammeFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ProgrammeFileError(f"{path}: is a folder, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise ProgrammeFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise ProgrammeFileError(f"{path}: {exc.strerror}") from None
+    text = read_text(path, ProgrammeFileError)
     items, problems = [], []
     first_line: dict[tuple[int, int], int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
