@@ -1,5 +1,9 @@
 """The command line: help everywhere, and clear errors for expected mistakes."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.e2e import mwatch
@@ -20,6 +24,18 @@ COMMANDS = [
     ["replica"],
     ["replica", "serve"],
     ["replica", "generate"],
+    ["match"],
+    ["match", "review"],
+    ["meetings"],
+    ["meetings", "match"],
+    ["report"],
+    ["report", "deputy"],
+    ["report", "session"],
+    ["export"],
+    ["browse"],
+    ["login"],
+    ["topics"],
+    ["programme"],
 ]
 
 
@@ -29,6 +45,18 @@ def test_every_command_explains_itself(command):
     assert result.code == 0, result.stderr
     assert "usage:" in result.stdout
     assert len(result.stdout.splitlines()) > 3
+
+
+@pytest.mark.parametrize("command", [[], ["report", "session"], ["topics", "tag"]])
+def test_the_installed_command_runs_outside_the_checkout(command, tmp_path):
+    """`mwatch` as installed (not `python -m` in the checkout) finds every
+    package it is made of."""
+    installed = Path(sys.executable).parent / "mwatch"
+    done = subprocess.run(
+        [installed, *command, "--help"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "usage:" in done.stdout
 
 
 def test_crawl_help_names_the_sources():
