@@ -178,7 +178,7 @@ def test_a_file_without_social_keys_still_loads(tmp_path, dataset):
     loaded = load_dataset(path)
     assert loaded["telegram"] == {} and loaded["logins"] == {}
     later = tmp_path / "later.json"
-    later.write_text(json.dumps({**old, "amanat": []}), encoding="utf-8")
+    later.write_text(json.dumps({**old, "senate": []}), encoding="utf-8")
     assert load_dataset(later)["deputies"] == dataset["deputies"]
 
 
