@@ -2,7 +2,8 @@
 from the stored posts and Mazhilis activities.
 
     mwatch meetings match       classify and cluster (a crawl of posts or
-                                activities does it too), then tag their topics
+                                activities does it too, when what it reads
+                                changed), then tag their topics
     mwatch meetings list [--deputy ID] [--since DAY] [--until DAY] [--limit N]
     mwatch meetings merge SOURCE SOURCE...   a person's decision: one meeting
     mwatch meetings split SOURCE             a person's decision: a meeting apart
@@ -31,15 +32,20 @@ MEETING_SOURCES = frozenset(
 )
 
 
-def match_and_tag(session: Session, topics_file: str | Path) -> "MeetingCounts":
-    """Cluster the stored reports into meetings, then tag every meeting with the
-    topics of its sources' texts; a topics file that cannot be read is reported
-    and leaves the meetings matched."""
+def match_and_tag(
+    session: Session, topics_file: str | Path, if_changed: bool = False
+) -> "MeetingCounts":
+    """Cluster the stored reports into meetings (with `if_changed`, only when
+    what the matching reads changed since its last run), then tag every meeting
+    with the topics of its sources' texts; a topics file that cannot be read is
+    reported and leaves the meetings matched."""
     from storage.meetings import match_meetings
     from topics.keywords import Tagger, TopicsFileError, load_topics
     from topics.store import tag_records
 
-    counts = match_meetings(session)
+    counts = match_meetings(session, if_changed=if_changed)
+    if counts.skipped:
+        return counts
     try:
         tagger = Tagger(load_topics(Path(topics_file)))
     except TopicsFileError as exc:
@@ -50,15 +56,17 @@ def match_and_tag(session: Session, topics_file: str | Path) -> "MeetingCounts":
 
 
 def match_after_crawl(url: str, sources: list[str]) -> None:
-    """After a crawl that stored posts or activities, match the meetings."""
+    """After a crawl that stored posts or activities, match the meetings if
+    anything the matching reads changed."""
     from settings import TOPICS_FILE
     from storage import db
 
     if not MEETING_SOURCES.intersection(sources):
         return
     with db.session_for(url, write=True) as session:
-        counts = match_and_tag(session, TOPICS_FILE)
-    print("meetings matched:", end=" ")
+        counts = match_and_tag(session, TOPICS_FILE, if_changed=True)
+    if not counts.skipped:
+        print("meetings matched:", end=" ")
     _print_counts(counts)
 
 
@@ -76,6 +84,13 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def _print_counts(counts: "MeetingCounts") -> None:
+    if counts.skipped:
+        print(
+            "meetings not matched again: no post, activity or decision changed "
+            f"since the last match ({counts.reports} reports of meetings in "
+            f"{counts.meetings} meetings)"
+        )
+        return
     print(
         f"{counts.reports} reports of meetings ({counts.candidate_pairs} pairs "
         f"compared) in {counts.meetings} meetings: {counts.meetings_created} new, "

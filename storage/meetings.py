@@ -9,21 +9,39 @@ a new post joins its meeting's id and a second run changes nothing. A source no
 longer recognised as a meeting (its text was edited) leaves its meeting; a
 meeting left without sources is deleted.
 
+Each run stores a digest of what it read (`meeting_matches`): the posts' and
+activities' fields it uses, the decisions and the matching code itself. A crawl
+ends by matching again only when that digest changed, so a nightly run over
+unchanged sources does not classify every stored post again.
+
 A person's decisions (`meeting_decisions`: two reports merged into one meeting,
 or split into two) are kept by natural key (the reports' records) and honoured on
 every later run, whatever the rules say.
 """
 
+import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 from sqlalchemy.orm import Session
 
+import matching.meeting_clusters
+import matching.meetings
+import matching.names
 from matching.meeting_clusters import Cluster, Report, cluster, days_of, pair
 from matching.meetings import classify, place_stems
-from storage.models import Activity, Meeting, MeetingDecision, MeetingSource, Post
+from storage.models import (
+    Activity,
+    Meeting,
+    MeetingDecision,
+    MeetingMatch,
+    MeetingSource,
+    Post,
+)
 
 # Posts are dated by Kazakhstan's clock (UTC+5): a post at 00:40 local on 6 July
 # is 19:40 UTC on 5 July.
@@ -35,6 +53,8 @@ class MeetingCounts:
     """What a run did."""
 
     reports: int = 0
+    # True when nothing the matching reads changed since its last run.
+    skipped: bool = False
     candidate_pairs: int = 0
     meetings_created: int = 0
     meetings_updated: int = 0
@@ -84,18 +104,76 @@ def activity_locality(place: str | None) -> str | None:
     return parts[-1] or None
 
 
-def _post_reports(session: Session) -> list[_Found]:
-    found = []
-    rows = session.execute(
-        select(
+@dataclass
+class _Inputs:
+    """What a run reads: the posts, the activities and the people's decisions."""
+
+    posts: Sequence[Row]
+    activities: Sequence[Row]
+    decisions: Sequence[Row]
+
+    @classmethod
+    def read(cls, session: Session) -> "_Inputs":
+        posts = select(
             Post.id,
             Post.platform,
             Post.account_id,
             Post.deputy_id,
             Post.posted_at,
             Post.text,
+        ).order_by(Post.id)
+        activities = (
+            select(
+                Activity.id,
+                Activity.deputy_id,
+                Activity.source_deputy_id,
+                Activity.activity_date,
+                Activity.title,
+                Activity.text,
+                Activity.place,
+            )
+            .where(Activity.activity_date.is_not(None))
+            .order_by(Activity.id)
         )
+        decisions = select(
+            MeetingDecision.first_key,
+            MeetingDecision.second_key,
+            MeetingDecision.action,
+        ).order_by(MeetingDecision.first_key, MeetingDecision.second_key)
+        return cls(
+            session.execute(posts).all(),
+            session.execute(activities).all(),
+            session.execute(decisions).all(),
+        )
+
+    def digest(self) -> str:
+        """A hash of every value read and of the matching code: equal digests
+        make equal meetings."""
+        digest = hashlib.sha256(_CODE_DIGEST)
+        for name, rows in (
+            ("posts", self.posts),
+            ("activities", self.activities),
+            ("decisions", self.decisions),
+        ):
+            digest.update(f"\x1e{name}".encode())
+            for row in rows:
+                digest.update(repr(tuple(row)).encode())
+                digest.update(b"\x1f")
+        return digest.hexdigest()
+
+
+# The code that turns the inputs into meetings: a new release's rules match again.
+_CODE_DIGEST = hashlib.sha256(
+    b"".join(
+        Path(module.__file__).read_bytes()
+        for module in (matching.meetings, matching.meeting_clusters, matching.names)
     )
+    + Path(__file__).read_bytes()
+).digest()
+
+
+def _post_reports(rows: Sequence[Row]) -> list[_Found]:
+    found = []
     for post_id, platform, account_id, deputy_id, posted_at, text in rows:
         posted = posted_at.astimezone(LOCAL).date()
         result = classify(text, posted)
@@ -117,21 +195,10 @@ def _post_reports(session: Session) -> list[_Found]:
     return found
 
 
-def _activity_reports(session: Session) -> list[_Found]:
+def _activity_reports(rows: Sequence[Row]) -> list[_Found]:
     """Activities are reports by nature; their date is the meeting's. One that
     reads as neither kind (say, "Работа в округе") is a meeting."""
     found = []
-    rows = session.execute(
-        select(
-            Activity.id,
-            Activity.deputy_id,
-            Activity.source_deputy_id,
-            Activity.activity_date,
-            Activity.title,
-            Activity.text,
-            Activity.place,
-        ).where(Activity.activity_date.is_not(None))
-    )
     for activity_id, deputy_id, source_deputy, day, title, text, place in rows:
         words = f"{title}\n{text or ''}"
         result = classify(words, day)
@@ -208,20 +275,36 @@ def _update(record: object, values: dict) -> bool:
     return changed
 
 
-def match_meetings(session: Session, now: datetime | None = None) -> MeetingCounts:
+def last_match(session: Session) -> MeetingMatch | None:
+    """The latest run of the matching."""
+    return session.scalar(
+        select(MeetingMatch).order_by(MeetingMatch.id.desc()).limit(1)
+    )
+
+
+def match_meetings(
+    session: Session, now: datetime | None = None, if_changed: bool = False
+) -> MeetingCounts:
     """Classify and cluster every stored post and activity into meetings, keeping
-    the stored meetings' ids; the caller commits."""
+    the stored meetings' ids; with `if_changed`, only when something it reads
+    changed since its last run (else the counts say `skipped`). The caller
+    commits."""
     now = now or datetime.now(UTC)
+    inputs = _Inputs.read(session)
+    digest = inputs.digest()
+    if if_changed:
+        last = last_match(session)
+        if last is not None and last.inputs_hash == digest:
+            return MeetingCounts(
+                reports=last.reports,
+                skipped=True,
+                meetings_unchanged=last.meetings,
+            )
     found = {
-        f.report.key: f for f in _post_reports(session) + _activity_reports(session)
+        f.report.key: f
+        for f in _post_reports(inputs.posts) + _activity_reports(inputs.activities)
     }
-    decisions = session.execute(
-        select(
-            MeetingDecision.first_key,
-            MeetingDecision.second_key,
-            MeetingDecision.action,
-        )
-    ).all()
+    decisions = inputs.decisions
     result = cluster(
         [f.report for f in found.values()],
         together=[(a, b) for a, b, action in decisions if action == "merge"],
@@ -278,6 +361,15 @@ def match_meetings(session: Session, now: datetime | None = None) -> MeetingCoun
     if empty:
         session.execute(delete(Meeting).where(Meeting.id.in_(empty)))
         counts.meetings_deleted = len(empty)
+    session.add(
+        MeetingMatch(
+            inputs_hash=digest,
+            reports=counts.reports,
+            meetings=counts.meetings,
+            matched_at=now,
+        )
+    )
+    session.flush()
     return counts
 
 

@@ -422,6 +422,20 @@ class Meeting(Base):
     sources: Mapped[list["MeetingSource"]] = relationship(back_populates="meeting")
 
 
+class MeetingMatch(Base):
+    """One run of the meetings' matching and a digest of what it read (the
+    posts, activities, decisions and matching code): a crawl whose records leave
+    the digest as it was does not match again."""
+
+    __tablename__ = "meeting_matches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    reports: Mapped[int]
+    meetings: Mapped[int]
+    matched_at: Mapped[datetime]
+
+
 class MeetingSource(Base):
     """A post or a Mazhilis activity reporting a meeting: what it states, and why
     it was put with the meeting's other sources."""

@@ -206,6 +206,41 @@ def test_an_edited_post_leaves_its_meeting(database_url):
         assert remaining == meetings - 1
 
 
+def test_matching_again_skips_only_what_nothing_changed(database_url):
+    """After a crawl that changed none of what the matching reads, the meetings
+    are not matched again; a changed post, deputy link or decision is."""
+    db.upgrade(database_url)
+    posts = [p for p in replica_meetings.posts(2) if p.event][:8]
+    with db.session_for(database_url, write=True) as session:
+        accounts = store_deputies(session, posts)
+        store_posts(session, posts, accounts)
+        first = match_meetings(session, NOW, if_changed=True)
+        assert not first.skipped and first.meetings_created == first.meetings > 1
+        # Seen again by a nightly crawl: bookkeeping moves, the inputs do not.
+        session.execute(update(Post).values(last_seen_at=datetime.now(UTC)))
+        again = match_meetings(session, NOW, if_changed=True)
+        assert again.skipped
+        assert (again.reports, again.meetings) == (first.reports, first.meetings)
+
+        edited = session.scalar(select(Post.id).order_by(Post.id).limit(1))
+        session.execute(
+            update(Post).where(Post.id == edited).values(text="С праздником!")
+        )
+        after_edit = match_meetings(session, NOW, if_changed=True)
+        assert not after_edit.skipped and after_edit.sources_removed == 1
+        assert match_meetings(session, NOW, if_changed=True).skipped
+
+        sources = session.scalars(
+            select(MeetingSource.id).order_by(MeetingSource.id).limit(2)
+        ).all()
+        merge(session, list(sources), "tester")
+        decided = match_meetings(session, NOW, if_changed=True)
+        assert not decided.skipped
+
+        # Without `if_changed` (`mwatch meetings match`) it always runs.
+        assert not match_meetings(session, NOW).skipped
+
+
 def test_an_activity_place_loses_its_region():
     assert activity_locality("Карагандинская область, г. Темиртау") == "г. Темиртау"
     assert activity_locality("Акмолинская область, Бурабайский район, г. Щучинск") == (
