@@ -1,12 +1,12 @@
 """Deputies' requests (SOURCES.md §1.3): the list API and the documents' PDFs.
 
 The requests are the same whatever the Accept-Language (the site gives them in
-Russian). A document is made the first time it is asked for and kept; the
-dataset's `documents` may give it a fault: missing (404), broken (not a PDF),
-oversized (60 MiB, streamed) or no_text (a scan without a text layer).
+Russian). A document is written each time it is asked for (a couple of
+milliseconds, the same bytes every time: as good as a stored file); the dataset's
+`documents` may give it a fault: missing (404), broken (not a PDF), oversized
+(60 MiB, streamed) or no_text (a scan without a text layer).
 """
 
-import asyncio
 from collections.abc import Callable
 
 from aiohttp import web
@@ -40,7 +40,6 @@ class RequestsApi:
         self.faults = {
             url: document.get("fault") for url, document in dataset["documents"].items()
         }
-        self.rendered: dict[str, bytes] = {}
         # What the API's count overstates (or understates) for a deputy's filter.
         self.count_errors = {
             int(deputy): error
@@ -89,11 +88,8 @@ class RequestsApi:
             return web.Response(status=404, text=NGINX_404, content_type="text/html")
         if fault == "oversized":
             return await _stream_oversized(request)
-        if url not in self.rendered:
-            self.rendered[url] = await asyncio.get_running_loop().run_in_executor(
-                None, self._render, url, fault
-            )
-        return web.Response(body=self.rendered[url], content_type="application/pdf")
+        body = self._render(url, fault)
+        return web.Response(body=body, content_type="application/pdf")
 
     def _render(self, url: str, fault: str | None) -> bytes:
         if fault == "broken":
@@ -101,7 +97,7 @@ class RequestsApi:
         if fault == "no_text":
             return pdfs.scan_pdf(url)
         request, make = self.documents[url]
-        return pdfs.cached(make, request)
+        return make(request)
 
 
 async def _stream_oversized(request: web.Request) -> web.StreamResponse:
