@@ -95,8 +95,11 @@ def crawl(replica: Replica, url: str, folder: Path, sources: tuple[str, ...]) ->
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    peak_kb = 0
+    while process.poll() is None:
+        peak_kb = max(peak_kb, _peak_kb(process.pid))
+        time.sleep(0.2)
+    status = process.returncode
     wall = time.monotonic() - started
     with db.session_for(url) as session:
         runs = session.execute(
@@ -114,11 +117,27 @@ def crawl(replica: Replica, url: str, folder: Path, sources: tuple[str, ...]) ->
         pages=pages,
         seconds=seconds,
         wall=wall,
-        # ru_maxrss is in kilobytes on Linux.
-        peak_mb=usage.ru_maxrss / 1024,
+        peak_mb=peak_kb / 1024,
         served=replica.process.stats()["requests"],
         code=process.returncode,
     )
+
+
+def _peak_kb(pid: int) -> int:
+    """The process's peak resident memory so far (VmHWM), in kB; 0 once it ended.
+
+    Not the child's ru_maxrss: Linux keeps the larger of it across the exec that
+    starts the crawl, and subprocess starts it with vfork from this process, so it
+    would be the benchmark's own peak (the dataset it generated), not the crawl's.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
 
 
 def table(header: list[str], rows: list[list[object]]) -> str:
