@@ -7,13 +7,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import crawl, growth, matching_blocking, storage
+from bench import browser_memory, crawl, growth, matching_blocking, storage
 
 BENCHMARKS = {
     "crawl": crawl.run,
     "storage": storage.run,
     "growth": growth.run,
     "matching": matching_blocking.run,
+    "browser": browser_memory.run,
 }
 
 
@@ -30,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
         default="1,10,30",
         help="replica sizes of the growth benchmark (default: %(default)s)",
     )
+    parser.add_argument(
+        "--pages",
+        type=int,
+        default=1000,
+        help="Instagram profiles the browser benchmark reads (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
@@ -41,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             if name == "growth":
                 scales = [int(s) for s in args.scales.split(",")]
                 print(growth.run(Path(folder), scales), flush=True)
+            elif name == "browser":
+                print(browser_memory.run(Path(folder), args.pages), flush=True)
             else:
                 print(BENCHMARKS[name](Path(folder)), flush=True)
             print(f"({name}: {time.monotonic() - started:.0f} s)\n", flush=True)

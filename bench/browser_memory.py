@@ -2,7 +2,7 @@
 its Chromium processes while `mwatch crawl instagram` reads 1,000 replica
 profile pages.
 
-    .venv/bin/python -m bench.browser_memory [--pages 1000]
+    .venv/bin/python -m bench browser [--pages 1000]
 
 The replica serves the default dataset's Instagram profiles and copies of them
 under new names (new shortcodes) up to `--pages` profiles; an accounts file
@@ -15,13 +15,11 @@ quarter (the baseline, measured in the same run): about 1 means flat, and pages
 per minute.
 """
 
-import argparse
 import copy
 import os
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -125,13 +123,12 @@ def mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", type=int, default=1000)
-    args = parser.parse_args()
-
-    folder = Path(tempfile.mkdtemp(prefix="mwatch-bench-"))
-    dataset, accounts = bench_dataset(args.pages)
+def run(folder: Path, pages: int = 1000) -> str:
+    """Crawl `pages` Instagram profiles, printing the memory as it goes; the
+    summary: pages per minute and last quarter's memory against the first's."""
+    folder = folder / "browser"
+    folder.mkdir()
+    dataset, accounts = bench_dataset(pages)
     dump_dataset(dataset, folder / "dataset.json")
     (folder / "accounts.txt").write_text(
         "".join(f"{deputy}, instagram, {name}\n" for deputy, name in accounts)
@@ -155,41 +152,37 @@ def main() -> None:
         accounts = str(folder / "accounts.txt")
         finished(mwatch("accounts", "load", accounts, env=env, log=log), "load", log)
 
-        print(f"crawling {args.pages} Instagram profiles from {replica.url}")
+        print(f"crawling {pages} Instagram profiles from {replica.url}")
         print(f"{'seconds':>8} {'pages':>6} {'RSS MB':>8} {'PSS MB':>8} {'procs':>6}")
         samples: list[tuple[int, float, float]] = []
         started = time.monotonic()
         crawl = mwatch("crawl", "instagram", env=env, log=log)
-        step, shown = max(1, args.pages // 20), -1
+        step, shown = max(1, pages // 20), -1
         while crawl.poll() is None:
             time.sleep(SAMPLE_EVERY)
             rss, pss, processes = memory(crawl.pid)
-            pages = pages_read(database)
+            read = pages_read(database)
             # From the first page read to the last (then the browser closes).
-            if 0 < pages < args.pages:
-                samples.append((pages, rss, pss))
-            if pages // step != shown // step:
-                shown = pages
+            if 0 < read < pages:
+                samples.append((read, rss, pss))
+            if read // step != shown // step:
+                shown = read
                 elapsed = time.monotonic() - started
                 print(
-                    f"{elapsed:8.0f} {pages:6} {rss:8.0f} {pss:8.0f} {processes:6}",
+                    f"{elapsed:8.0f} {read:6} {rss:8.0f} {pss:8.0f} {processes:6}",
                     flush=True,
                 )
         elapsed = time.monotonic() - started
         finished(crawl, "instagram crawl", log)
-    pages = pages_read(database)
-    quarter = args.pages / 4
-    print(f"\n{pages} pages in {elapsed:.0f} s: {pages / elapsed * 60:.0f} pages/min")
+    read = pages_read(database)
+    quarter = pages / 4
+    lines = [f"{read} pages in {elapsed:.0f} s: {read / elapsed * 60:.0f} pages/min"]
     for name, column in (("RSS", 1), ("PSS", 2)):
         first = mean([s[column] for s in samples if s[0] <= quarter])
         last = mean([s[column] for s in samples if s[0] >= 3 * quarter])
-        print(
+        lines.append(
             f"{name} (crawler + browser), mean over the first quarter of the pages "
             f"{first:.0f} MB, over the last quarter {last:.0f} MB: ratio "
             f"last/first {last / first:.2f}"
         )
-    print(f"(files in {folder})")
-
-
-if __name__ == "__main__":
-    main()
+    return "\n".join(lines)
