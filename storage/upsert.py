@@ -5,12 +5,23 @@ inserted, rows whose values differ are updated, and the rest only get their
 `last_seen_at` moved. Statements run per batch (executemany), never per row.
 """
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, tuple_, update
+from sqlalchemy import (
+    Table,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -46,29 +57,105 @@ class Counts:
             self.add(table, row["inserted"], row["updated"], row["unchanged"])
 
 
-def _insert(session: Session, table: Table):
+def _dialect(session: Session) -> str:
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return pg_insert(table)
-    if dialect == "sqlite":
-        return sqlite_insert(table)
-    raise NotImplementedError(
-        f"upserts are written for SQLite and PostgreSQL, not {dialect}"
-    )
+    if dialect not in ("postgresql", "sqlite"):
+        raise NotImplementedError(
+            f"upserts are written for SQLite and PostgreSQL, not {dialect}"
+        )
+    return dialect
+
+
+# Statements built once per table and shape: building one (its `excluded`
+# columns above all) costs more than running it on a small batch.
+_statements: dict[tuple, Any] = {}
+
+
+def _select_statement(
+    how: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...]
+):
+    """SELECT `columns` of the rows whose `key` is one of the bound `keys`:
+    `how` they are bound is "json" (SQLite: one JSON array, of values or of
+    key tuples), "array" (PostgreSQL, a one-column key: one array) or
+    "expanding" (a parameter per value, which SQLAlchemy expands slowly)."""
+    cache_key = ("select", how, table.name, key, columns)
+    if cache_key not in _statements:
+        key_columns = [table.c[name] for name in key]
+        target = key_columns[0] if len(key) == 1 else tuple_(*key_columns)
+        keys = bindparam("keys")
+        if how == "json":
+            value = literal_column("value")
+            wanted = (
+                [value]
+                if len(key) == 1
+                else [func.json_extract(value, f"$[{n}]") for n in range(len(key))]
+            )
+            condition = target.in_(select(*wanted).select_from(func.json_each(keys)))
+        elif how == "array":
+            (column,) = key_columns
+            keys = bindparam("keys", type_=postgresql.ARRAY(column.type))
+            condition = column == any_(keys)
+        else:
+            condition = target.in_(bindparam("keys", expanding=True))
+        _statements[cache_key] = select(*(table.c[n] for n in columns)).where(condition)
+    return _statements[cache_key]
+
+
+def _insert_statement(
+    dialect: str, table: Table, key: tuple[str, ...], names: tuple[str, ...], first: str
+):
+    """INSERT rows of `names`, a key another writer stored meanwhile updated
+    instead (all but its first-seen column)."""
+    cache_key = ("insert", dialect, table.name, key, names, first)
+    if cache_key not in _statements:
+        statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key),
+            set_={
+                name: statement.excluded[name]
+                for name in names
+                if name not in key and name != first
+            },
+        )
+        _statements[cache_key] = statement
+    return _statements[cache_key]
+
+
+def _update_statement(table: Table, names: tuple[str, ...]):
+    """UPDATE the row of id `_id` with the values `v_<name>` of `names`."""
+    cache_key = ("update", table.name, names)
+    if cache_key not in _statements:
+        _statements[cache_key] = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({name: bindparam(f"v_{name}") for name in names})
+        )
+    return _statements[cache_key]
 
 
 def _select_existing(
-    session: Session, table: Table, key: Sequence[str], keys: list[tuple], columns
+    session: Session, table: Table, key: tuple[str, ...], keys: list[tuple], columns
 ) -> dict[tuple, Any]:
     found: dict[tuple, Any] = {}
-    key_columns = [table.c[name] for name in key]
-    for start in range(0, len(keys), KEY_CHUNK):
-        chunk = keys[start : start + KEY_CHUNK]
-        if len(key_columns) == 1:
-            condition = key_columns[0].in_([k[0] for k in chunk])
-        else:
-            condition = tuple_(*key_columns).in_(chunk)
-        for row in session.execute(select(*columns).where(condition)):
+    dialect = _dialect(session)
+    single = len(key) == 1
+    values: list = [k[0] for k in keys] if single else keys
+    if dialect == "sqlite" and all(
+        type(v) in (int, str)
+        for k in keys
+        for v in k  # exactly as JSON has them
+    ):
+        chunks = [json.dumps(values)]
+        how = "json"
+    elif dialect == "postgresql" and single:
+        chunks = [values]
+        how = "array"
+    else:
+        chunks = [values[s : s + KEY_CHUNK] for s in range(0, len(values), KEY_CHUNK)]
+        how = "expanding"
+    statement = _select_statement(how, table, key, columns)
+    for chunk in chunks:
+        for row in session.execute(statement, {"keys": chunk}):
             found[tuple(getattr(row, name) for name in key)] = row
     return found
 
@@ -87,84 +174,72 @@ def upsert(
 
     Each row holds the key and the data columns (and may hold
     `source_document_id`); the `seen` columns (first and last seen) are set from
-    `now`. `compare` names the columns whose change makes a row updated (default:
-    every data column). Rows repeating a key within the batch: the last one wins.
+    `now`, or from the row's own last-seen value when it has one (a document's
+    fetch time). `compare` names the columns whose change makes a row updated
+    (default: every data column). Rows repeating a key within the batch: the
+    last one wins. Every row of a batch holds the same columns.
     """
     table: Table = model.__table__  # type: ignore[assignment]
+    key = tuple(key)
+    first_column, last_column = seen
     batch: dict[tuple, dict[str, Any]] = {}
     # A record written is a record seen: one that was gone is back.
     back = {"no_longer_seen_at": None} if "no_longer_seen_at" in table.c else {}
     for row in rows:
-        batch[tuple(row[name] for name in key)] = row | back
+        batch[tuple(row[name] for name in key)] = {last_column: now} | row | back
     if not batch:
         return {}
-    first_column, last_column = seen
-    compared = sorted(
-        compare
-        if compare is not None
-        else {name for row in batch.values() for name in row} - BOOKKEEPING - set(key)
+    compared = tuple(
+        sorted(
+            compare
+            if compare is not None
+            else {name for row in batch.values() for name in row}
+            - BOOKKEEPING
+            - set(key)
+            - set(seen)
+        )
     )
     existing = _select_existing(
-        session,
-        table,
-        key,
-        list(batch),
-        [table.c.id, *(table.c[n] for n in key), *(table.c[n] for n in compared)],
+        session, table, key, list(batch), ("id", *key, *compared)
     )
 
-    first_seen = {first_column: now, last_column: now}
-    last_seen = {last_column: now}
     new, changed, same = [], [], []
     for key_value, row in batch.items():
         stored = existing.get(key_value)
         if stored is None:
-            new.append(row | first_seen)
+            new.append(row | {first_column: row[last_column]})
         elif any(getattr(stored, name) != row[name] for name in compared):
-            changed.append(row | {"_id": stored.id} | last_seen)
+            changed.append(row | {"_id": stored.id})
         else:
             same.append(row | {"_id": stored.id})
 
+    ids = {k: existing[k].id for k in existing}
     if new:
-        statement = _insert(session, table)
-        # Another writer may have inserted the same key since the select above.
-        statement = statement.on_conflict_do_update(
-            index_elements=list(key),
-            set_={
-                name: statement.excluded[name]
-                for name in new[0]
-                if name not in key and name != first_column
-            },
+        names = tuple(new[0])
+        statement = _insert_statement(
+            _dialect(session), table, key, names, first_column
         )
+        # A plain executemany, then one select of the new ids: RETURNING would
+        # make it one statement of thousands of parameters per 1,000 rows, which
+        # psycopg parses again each time (slower, even on SQLite).
         session.execute(statement, new)
+        inserted = [tuple(row[name] for name in key) for row in new]
+        for found, row in _select_existing(
+            session, table, key, inserted, ("id", *key)
+        ).items():
+            ids[found] = row.id
     if changed:
-        names = [name for name in changed[0] if name != "_id"]
+        names = tuple(name for name in changed[0] if name != "_id")
         session.execute(
-            update(table)
-            .where(table.c.id == bindparam("_id"))
-            .values({name: bindparam(f"v_{name}") for name in names}),
+            _update_statement(table, names),
             [{"_id": r["_id"]} | {f"v_{n}": r[n] for n in names} for r in changed],
         )
     if same:
-        values: dict[str, Any] = {last_column: now}
-        params = [{"_id": row["_id"]} for row in same]
-        if "source_document_id" in same[0]:
-            values["source_document_id"] = bindparam("v_source_document_id")
-            for param, row in zip(params, same, strict=True):
-                param["v_source_document_id"] = row["source_document_id"]
+        # Only when and where it was seen moves.
+        names = tuple(n for n in (last_column, "source_document_id") if n in same[0])
         session.execute(
-            update(table).where(table.c.id == bindparam("_id")).values(values),
-            params,
+            _update_statement(table, names),
+            [{"_id": r["_id"]} | {f"v_{n}": r[n] for n in names} for r in same],
         )
     counts.add(table.name, len(new), len(changed), len(same))
-
-    ids = {k: existing[k].id for k in existing}
-    if new:
-        inserted = _select_existing(
-            session,
-            table,
-            key,
-            [tuple(row[name] for name in key) for row in new],
-            [table.c.id, *(table.c[name] for name in key)],
-        )
-        ids.update({k: row.id for k, row in inserted.items()})
     return ids
