@@ -1,17 +1,32 @@
 """The item pipeline: every item a spider yields is written here, and the crawl
-is recorded as a run (`crawl_runs`) with what it fetched, wrote and how it ended."""
+is recorded as a run (`crawl_runs`) with what it fetched, wrote and how it ended.
+
+Pages are written in groups: those that arrive within `STORAGE_FLUSH_SECONDS`
+(or until `STORAGE_FLUSH_RECORDS` records wait) go into one transaction, their
+rows merged into one upsert per table, as a commit per page (a disk flush each,
+on PostgreSQL) and statements per page cost more than the rows. A page is still
+stored whole or not at all: when a group fails, its pages are written again one
+by one, and only the page that fails alone is dropped and counted as a storage
+error. Scrapy holds a page's request as in progress until its group is stored,
+so a distributed worker's lease outlives its unstored pages; a killed crawl loses
+at most the group it had not written, which `mwatch crawl --resume` fetches again.
+"""
 
 import logging
 import os
 import socket
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from matching.mentions import PeopleCache, resolve_pending
 from spiders.base import SourceSpider
@@ -27,6 +42,13 @@ from topics.store import tag_after_crawl
 logger = logging.getLogger(__name__)
 # How many failed pages a run's report lists (the count is always whole).
 REPORTED_PAGES = 50
+# A group of pages is written once its first page waited this long (kept short:
+# `mwatch status` and the crawl's readers see what is written), or once this
+# many records wait. Settings of the same names override them.
+STORAGE_FLUSH_SECONDS = 1.0
+STORAGE_FLUSH_RECORDS = 5000
+# What an item that cannot be stored raises; it is dropped and counted.
+STORAGE_ERRORS = (SQLAlchemyError, LookupError, TypeError, ValueError)
 
 
 def outcome_of(
@@ -59,6 +81,18 @@ class ErrorLog(logging.Handler):
         self.messages.append(message)
 
 
+@dataclass
+class Waiting:
+    """An item waiting for its group to be written, and what fires once it is."""
+
+    item: Any
+    stored: Deferred
+
+
+def records_in(item: Any) -> int:
+    return len(item.records) + len(item.documents) if isinstance(item, Page) else 1
+
+
 class StoragePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -73,6 +107,16 @@ class StoragePipeline:
         self.error_log = ErrorLog()
         self.people = PeopleCache()
         self.deputies_changed = False
+        settings = crawler.settings
+        self.flush_seconds = settings.getfloat(
+            "STORAGE_FLUSH_SECONDS", STORAGE_FLUSH_SECONDS
+        )
+        self.flush_records = settings.getint(
+            "STORAGE_FLUSH_RECORDS", STORAGE_FLUSH_RECORDS
+        )
+        self.waiting: list[Waiting] = []
+        self.waiting_records = 0
+        self.timer: Any = None
         logging.getLogger().addHandler(self.error_log)
 
     @classmethod
@@ -101,30 +145,93 @@ class StoragePipeline:
             self.run_id = run.id
         self.crawler.stats.set_value("mwatch/run_id", self.run_id)
 
-    def process_item(self, item: Any) -> Any:
-        """Write one item (a page: its documents and records) in one transaction."""
+    async def process_item(self, item: Any) -> Any:
+        """Write one item (a page: its documents and records) with its group;
+        return once it is stored."""
+        return await maybe_deferred_to_future(self.enqueue(item))
+
+    def enqueue(self, item: Any) -> Deferred:
+        """Add the item to the group being gathered; the Deferred fires with the
+        item once it is stored, or fails with `DropItem` if it could not be."""
+        stored: Deferred = Deferred()
+        self.waiting.append(Waiting(item, stored))
+        self.waiting_records += records_in(item)
+        if self.waiting_records >= self.flush_records:
+            self.flush()
+        elif self.timer is None:
+            from twisted.internet import reactor
+
+            self.timer = reactor.callLater(self.flush_seconds, self.flush)
+        return stored
+
+    def flush(self) -> None:
+        """Write the waiting items: all in one transaction or, if that fails, one
+        by one, so that only an item that cannot be stored is lost."""
+        if self.timer is not None and self.timer.active():
+            self.timer.cancel()
+        self.timer = None
+        group, self.waiting, self.waiting_records = self.waiting, [], 0
+        if not group:
+            return
         now = datetime.now(UTC)
+        try:
+            self.write([waiting.item for waiting in group], now)
+        except Exception as exc:  # each item is then tried alone
+            if len(group) == 1:
+                self.fail(group[0], exc)
+                return
+            for waiting in group:
+                try:
+                    self.write([waiting.item], now)
+                except Exception as alone:
+                    self.fail(waiting, alone)
+                else:
+                    waiting.stored.callback(waiting.item)
+        else:
+            for waiting in group:
+                waiting.stored.callback(waiting.item)
+
+    def fail(self, waiting: Waiting, exc: Exception) -> None:
+        """An item that could not be stored: counted and dropped, or, for an error
+        that is no storage error (a bug), handed to Scrapy as it was raised."""
+        if not isinstance(exc, STORAGE_ERRORS):
+            waiting.stored.errback(Failure(exc))
+            return
+        self.storage_errors += 1
+        logger.error("could not store %s: %s", type(waiting.item).__name__, exc)
+        waiting.stored.errback(Failure(DropItem(f"not stored: {exc}")))
+
+    def write(self, items: list[Any], now: datetime) -> None:
+        """Write items in one transaction: their raw documents first, then their
+        records in order, each table's rows merged into one upsert where records
+        of one kind follow each other."""
         counts = Counts()
-        learned: list[DocumentRef] = []
+        documents = [
+            doc for item in items if isinstance(item, Page) for doc in item.documents
+        ]
+        records = [
+            record
+            for item in items
+            for record in (item.records if isinstance(item, Page) else [item])
+        ]
+        writer: Writer | None = None
         try:
             with self.sessions.begin() as session:
                 writer = Writer(session, counts, self.document_ids, self.people)
-                learned = writer.learned
-                if isinstance(item, Page):
-                    writer.write_all([*item.documents, *item.records], now)
-                else:
-                    writer.write(item, now)
-        except (SQLAlchemyError, LookupError, TypeError, ValueError) as exc:
-            for ref in learned:
-                self.document_ids.pop(ref, None)
-            self.storage_errors += 1
-            logger.error("could not store %s: %s", type(item).__name__, exc)
-            raise DropItem(f"not stored: {exc}") from exc
+                writer.write_all([*documents, *records], now)
+        except BaseException:
+            if writer is not None:
+                for ref in writer.learned:
+                    self.document_ids.pop(ref, None)
+            # The deputies it read may include some that were rolled back.
+            self.people.invalidate()
+            raise
         self.counts.merge(counts)
         self.deputies_changed |= writer.deputies_changed
-        return item
 
     def spider_closed(self, spider: SourceSpider, reason: str) -> None:
+        # What the run's close reads (totals, gates, mentions) includes every page.
+        self.flush()
         stats = self.crawler.stats
         verdict = spider.verdict()
         outcome = outcome_of(verdict, spider, reason, self.storage_errors)

@@ -87,7 +87,11 @@ class Writer:
         return self.document_ids[ref]
 
     def write_document(self, document: RawDocument, now: datetime) -> int:
-        ref = document.ref
+        return self.write_documents([document])[document.ref]
+
+    def write_documents(self, documents: list[RawDocument]) -> dict[DocumentRef, int]:
+        """Raw documents in one upsert, each seen at its own fetch time."""
+        refs = [document.ref for document in documents]  # each hashes the body
         ids = upsert(
             self.session,
             SourceDocument,
@@ -101,18 +105,23 @@ class Writer:
                     "content_type": document.content_type,
                     "size": len(document.body),
                     "payload": document.body,
+                    "fetched_at": document.fetched_at,
                 }
+                for ref, document in zip(refs, documents, strict=True)
             ],
             key=("url", "variant", "content_hash"),
-            now=document.fetched_at,
+            now=documents[0].fetched_at,
             counts=self.counts,
             # The payload is in the key through its hash: never read it back.
             compare=("http_status", "content_type", "source"),
             seen=("first_fetched_at", "fetched_at"),
         )
-        self.learned.append(ref)
-        self.document_ids[ref] = ids[(ref.url, ref.variant, ref.content_hash)]
-        return self.document_ids[ref]
+        written = {}
+        for ref in refs:
+            self.learned.append(ref)
+            self.document_ids[ref] = ids[(ref.url, ref.variant, ref.content_hash)]
+            written[ref] = self.document_ids[ref]
+        return written
 
     def write_convocation(self, item: ConvocationItem, now: datetime) -> int:
         document_id = self.document_id(item.document)
@@ -610,9 +619,12 @@ class Writer:
         return ids[key]
 
     def write_all(self, items: list[object], now: datetime) -> None:
-        """Write a page's items in their order; runs of activities in one batch."""
+        """Write items in their order; runs of raw documents and of activities
+        each in one batch."""
         for kind, run in groupby(items, key=type):
-            if kind is ActivityItem:
+            if kind is RawDocument:
+                self.write_documents(list(run))  # type: ignore[arg-type]
+            elif kind is ActivityItem:
                 self.write_activities(list(run), now)  # type: ignore[arg-type]
             else:
                 for item in run:

@@ -13,8 +13,10 @@ from storage.models import (
     Activity,
     CrawlRun,
     DeputyRequest,
+    PublishedCount,
     RequestFile,
     RequestParticipant,
+    SourceDocument,
 )
 from tests.e2e import mwatch, rows
 
@@ -326,6 +328,49 @@ def test_backfill_between_two_dates_and_for_one_deputy(sqlite_url, replica, data
     assert len(signed) > 3
     stored = {r[0] for r in rows(sqlite_url, select(DeputyRequest.mazhilis_id))}
     assert stored == signed
+
+
+def test_a_page_the_database_refuses_costs_that_page_alone(
+    sqlite_url, replica, dataset
+):
+    """Pages are written in groups; when the database refuses one of them (here a
+    trigger, as a constraint would), the other pages of its group are stored and
+    the refused page is neither half stored nor lost silently."""
+    db.upgrade(sqlite_url)
+    sitting = sitting_ids(dataset)
+    deputy, activities = next(
+        (int(d), a)
+        for d, a in sorted(dataset["activities"].items())
+        if int(d) in sitting and a
+    )
+    engine = db.make_engine(sqlite_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON activities "
+            f"WHEN NEW.mazhilis_id = {activities[0]['id']} "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    engine.dispose()
+
+    result = mwatch("crawl", "mazhilis-activities", env=env(sqlite_url, replica.url))
+
+    assert result.code == 1, result.stdout + result.stderr
+    # A deputy's activities are one page (at most 40 of 100).
+    expected = {a for a in expected_activities(dataset) if a[1] != deputy}
+    assert len(expected) > 500
+    assert stored_activities(sqlite_url) == expected
+    [(outcome, errors, report)] = rows(
+        sqlite_url, select(CrawlRun.outcome, CrawlRun.errors, CrawlRun.report)
+    )
+    assert (outcome, errors) == ("partial", 1)
+    assert any("could not store Page" in e for e in report["errors_logged"])
+    # Nothing of the refused page: neither its raw document nor its total.
+    urls = [url for (url,) in rows(sqlite_url, select(SourceDocument.url))]
+    assert not [url for url in urls if f"/deputies/{deputy}/activities" in url]
+    assert len([url for url in urls if "/activities" in url]) == len(sitting) - 1
+    scopes = [scope for (scope,) in rows(sqlite_url, select(PublishedCount.scope))]
+    assert len(scopes) == len(sitting) - 1
+    assert f"deputy:{deputy}" not in scopes
 
 
 def test_participants_stored_before_their_deputy_are_linked_later(
