@@ -2,26 +2,35 @@
 and a running replica of the sources."""
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 import settings
+from tests.databases import postgres_database
 
 SAMPLES = Path(
     os.environ.get(
         "MWATCH_SAMPLES_DIR", settings.PROJECT_ROOT.parent / "shared" / "sources"
     )
 )
-# A server where the tests may create and drop databases of their own.
-POSTGRES_URL = os.environ.get(
-    "MWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data folder of the test run's own for every `mwatch` the tests start.
+
+    The default database and the crawl lock live there, not in the checkout's
+    data/: a developer's own crawl never holds the tests' lock, and each of the
+    parallel test processes (pytest-xdist) has a lock of its own.
+    """
+    folder = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MWATCH_DATA_DIR", str(folder))
+        patch.setenv("MWATCH_LOCK_FILE", str(folder / "crawl.lock"))
+        yield folder
 
 
 @pytest.fixture(scope="session")
@@ -39,20 +48,8 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A new, empty PostgreSQL database, dropped after the test."""
-    name = f"mwatch_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield (
-            make_url(POSTGRES_URL)
-            .set(database=name)
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
