@@ -2,6 +2,9 @@
 SQLite and PostgreSQL; nightly increments and session backfills."""
 
 import copy
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -18,7 +21,8 @@ from storage.models import (
     RequestParticipant,
     SourceDocument,
 )
-from tests.e2e import mwatch, rows
+from tests.databases import postgres_database
+from tests.e2e import Result, mwatch, rows
 
 pytestmark = pytest.mark.e2e
 SOURCES = ("mazhilis-deputies", "mazhilis-requests", "mazhilis-activities")
@@ -37,6 +41,41 @@ def replica():
 
 def env(url, replica_url, **more):
     return {"DATABASE_URL": url, "MWATCH_MAZHILIS_URL": replica_url} | more
+
+
+@dataclass
+class FullCrawl:
+    """A crawl of every Mazhilis source into a new database: what the command
+    said and how many requests the replica served it."""
+
+    url: str
+    result: Result
+    requests: int
+
+
+def crawl_everything(url: str, replica: ReplicaProcess) -> FullCrawl:
+    db.upgrade(url)
+    replica.reset()
+    result = mwatch("crawl", *SOURCES, env=env(url, replica.url))
+    return FullCrawl(url, result, replica.stats()["requests"])
+
+
+@pytest.fixture(scope="module")
+def sqlite_crawl(replica, tmp_path_factory) -> FullCrawl:
+    path = tmp_path_factory.mktemp("full") / "full.sqlite"
+    return crawl_everything(f"sqlite:///{path}", replica)
+
+
+@pytest.fixture(scope="module")
+def postgresql_crawl(replica) -> Iterator[FullCrawl]:
+    with postgres_database() as url:
+        yield crawl_everything(url, replica)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def full_crawl(request: pytest.FixtureRequest) -> FullCrawl:
+    """The full crawl into each database, done once for the module's tests."""
+    return request.getfixturevalue(f"{request.param}_crawl")
 
 
 def last_runs(url, count):
@@ -111,9 +150,8 @@ def stored_activities(url):
     )
 
 
-def test_crawl_stores_every_request_and_activity_once(database_url, replica, dataset):
-    db.upgrade(database_url)
-    result = mwatch("crawl", *SOURCES, env=env(database_url, replica.url))
+def test_crawl_stores_every_request_and_activity_once(full_crawl, replica, dataset):
+    database_url, result = full_crawl.url, full_crawl.result
     runs = last_runs(database_url, 3)
     assert runs["mazhilis-deputies"][0] == "success"
     assert runs["mazhilis-activities"][0] == "success", runs["mazhilis-activities"]
@@ -189,14 +227,18 @@ def nightly(url, replica_url):
     )
 
 
-def test_nightly_increment_fetches_only_what_is_new(sqlite_url, dataset, tmp_path):
-    db.upgrade(sqlite_url)
-    with ReplicaProcess() as before:
-        assert mwatch("crawl", *SOURCES, env=env(sqlite_url, before.url)).code == 0
-        full = before.stats()["requests"]
-        before.reset()
-        assert nightly(sqlite_url, before.url).code == 0
-        unchanged = before.stats()["requests"]
+def test_nightly_increment_fetches_only_what_is_new(
+    sqlite_crawl, replica, dataset, tmp_path
+):
+    assert sqlite_crawl.result.code == 0
+    full = sqlite_crawl.requests
+    # A copy of the full crawl's database, which the nightly runs then grow.
+    path = tmp_path / "nightly.sqlite"
+    shutil.copy(sqlite_crawl.url.removeprefix("sqlite:///"), path)
+    sqlite_url = f"sqlite:///{path}"
+    replica.reset()
+    assert nightly(sqlite_url, replica.url).code == 0
+    unchanged = replica.stats()["requests"]
     deputies = len(sitting_ids(dataset))
     print(f"full crawl: {full} requests; nightly over unchanged data: {unchanged}")
     # One page of requests, one page of activities per deputy, the deputies list
