@@ -30,7 +30,7 @@ class Result:
     stderr: str
 
 
-def mwatch(*args: str, env: dict[str, str] | None = None, timeout: int = 180) -> Result:
+def mwatch(*args: str, env: dict[str, str] | None = None, timeout: int = 600) -> Result:
     environment = (
         dict(os.environ)
         | {"MWATCH_LOG_LEVEL": "WARNING", "MWATCH_TODAY": replica_today()}
