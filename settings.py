@@ -60,6 +60,10 @@ PAGES_PER_CONTEXT = int(os.environ.get("MWATCH_PAGES_PER_CONTEXT", "20"))
 NIGHTLY_OVERLAP_DAYS = int(os.environ.get("MWATCH_NIGHTLY_OVERLAP_DAYS", "7"))
 # A PDF larger than this is not downloaded; it is recorded as oversized.
 MAX_PDF_BYTES = int(os.environ.get("MWATCH_MAX_PDF_BYTES", str(20 * 1024 * 1024)))
+# Processes reading PDFs' text beside the crawl (0: in the crawler's own process).
+PDF_READERS = int(
+    os.environ.get("MWATCH_PDF_READERS", str(max(1, min(4, (os.cpu_count() or 2) - 1))))
+)
 
 # A page type whose records lack fields the contract promises, in more than this
 # share of them, fails the run (those records are not stored).

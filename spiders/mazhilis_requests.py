@@ -5,7 +5,7 @@ at the first page whose requests are all stored unchanged and older than the las
 successful run (less an overlap); a backfill reads every page of its window.
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode, urljoin
@@ -26,7 +26,7 @@ from spiders.items import (
     RequestFileItem,
     RequestItem,
 )
-from spiders.pdf import read_pdf
+from spiders.pdf import PdfReaders
 from spiders.text import clean, clean_text
 from storage.models import DeputyRequest, RequestParticipant
 from storage.published import scope_of, sitting_deputies
@@ -98,6 +98,12 @@ def parse_request(item: dict[str, Any]) -> RequestItem:
 class MazhilisRequestsSpider(MazhilisSpider):
     name = "mazhilis-requests"
     site = "mazhilis"
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.pdf_readers = PdfReaders(crawler.settings.getint("PDF_READERS"))
+        return spider
 
     def one_day(self) -> date | None:
         """The day a one-day window selects through the API's own filter."""
@@ -277,9 +283,12 @@ class MazhilisRequestsSpider(MazhilisSpider):
                     },
                 )
 
-    def parse_file(
+    def closed(self, reason: str) -> None:
+        self.pdf_readers.close()
+
+    async def parse_file(
         self, response: Response, request_id: int, kind: str
-    ) -> Iterator[Any]:
+    ) -> AsyncIterator[Any]:
         """A PDF: its text where it has a layer; a missing or broken one recorded."""
         file = RequestFileItem(
             request_mazhilis_id=request_id,
@@ -292,7 +301,7 @@ class MazhilisRequestsSpider(MazhilisSpider):
         if response.status not in MISSING_STATUSES:
             document = self.document(response)
             documents.append(document)
-            reading = read_pdf(response.body)
+            reading = await self.pdf_readers.read(response.body)
             file.status, file.pages = reading.status, reading.pages
             file.text, file.detail = reading.text, reading.detail
             file.content_hash, file.size = document.content_hash, len(response.body)
