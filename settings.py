@@ -104,6 +104,10 @@ USER_AGENT = f"mazhilis-watch/0.1 (civic monitoring crawler; +{CONTACT})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
+# What one response's callback yields (a page of records, a few requests) is
+# handled this many at a time: Scrapy's 100 starts 100 tasks for every response,
+# which cost more than the page itself.
+CONCURRENT_ITEMS = 16
 # Adapts the delay between requests to the site's latency; off only for a site
 # of one's own, such as the bundled replica.
 AUTOTHROTTLE_ENABLED = os.environ.get("MWATCH_AUTOTHROTTLE", "on").lower() not in (
