@@ -89,6 +89,11 @@ def worker_settings(redis_url: str, prefix: str) -> dict[str, Any]:
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
         # The workers clear the shared state themselves, the last one out.
         "SCHEDULER_PERSIST": True,
+        # Each page is written as soon as it is parsed, before the requests it
+        # yields reach the shared queue: another worker may fetch a request's
+        # PDF at once, and its file needs the request stored ("request 5497 is
+        # not stored" when pages waited a second to be written in a group).
+        "STORAGE_FLUSH_SECONDS": 0,
     }
 
 

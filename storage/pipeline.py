@@ -7,9 +7,10 @@ rows merged into one upsert per table, as a commit per page (a disk flush each,
 on PostgreSQL) and statements per page cost more than the rows. A page is still
 stored whole or not at all: when a group fails, its pages are written again one
 by one, and only the page that fails alone is dropped and counted as a storage
-error. Scrapy holds a page's request as in progress until its group is stored,
-so a distributed worker's lease outlives its unstored pages; a killed crawl loses
-at most the group it had not written, which `mwatch crawl --resume` fetches again.
+error. A killed crawl loses at most the group it had not written, which `mwatch
+crawl --resume` fetches again. A distributed worker writes each page at once
+(`STORAGE_FLUSH_SECONDS` 0): the requests a page yields go to the shared queue,
+and another worker may fetch one (a request's PDF) before a group is written.
 """
 
 import logging
@@ -44,7 +45,9 @@ logger = logging.getLogger(__name__)
 REPORTED_PAGES = 50
 # A group of pages is written once its first page waited this long (kept short:
 # `mwatch status` and the crawl's readers see what is written), or once this
-# many records wait. Settings of the same names override them.
+# many records wait; 0 seconds writes each page at once, before the requests it
+# yields are scheduled (a distributed worker's). Settings of the same names
+# override them.
 STORAGE_FLUSH_SECONDS = 1.0
 STORAGE_FLUSH_RECORDS = 5000
 # What an item that cannot be stored raises; it is dropped and counted.
@@ -156,7 +159,7 @@ class StoragePipeline:
         stored: Deferred = Deferred()
         self.waiting.append(Waiting(item, stored))
         self.waiting_records += records_in(item)
-        if self.waiting_records >= self.flush_records:
+        if self.flush_seconds <= 0 or self.waiting_records >= self.flush_records:
             self.flush()
         elif self.timer is None:
             from twisted.internet import reactor
