@@ -23,41 +23,11 @@ import sys
 import time
 from pathlib import Path
 
+from bench.common import descendants, kilobytes
 from replica import ReplicaProcess, dump_dataset, generate_dataset, present_day
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_EVERY = 2.0
-
-
-def descendants(root: int) -> list[int]:
-    """`root` and every process below it."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # "pid (name) state ppid ...": the name may hold spaces and parentheses.
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, queue = [], [root]
-    while queue:
-        pid = queue.pop()
-        found.append(pid)
-        queue.extend(children.get(pid, []))
-    return found
-
-
-def kilobytes(path: Path, field: str) -> int:
-    try:
-        for line in path.read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def memory(root: int) -> tuple[float, float, int]:

@@ -97,7 +97,9 @@ def crawl(replica: Replica, url: str, folder: Path, sources: tuple[str, ...]) ->
     )
     peak_kb = 0
     while process.poll() is None:
-        peak_kb = max(peak_kb, _peak_kb(process.pid))
+        # The crawl's own high-water mark, or its processes' together (the
+        # requests spider reads PDFs in worker processes), whichever is larger.
+        peak_kb = max(peak_kb, _peak_kb(process.pid), _tree_rss_kb(process.pid))
         time.sleep(0.2)
     status = process.returncode
     wall = time.monotonic() - started
@@ -130,13 +132,45 @@ def _peak_kb(pid: int) -> int:
     starts the crawl, and subprocess starts it with vfork from this process, so it
     would be the benchmark's own peak (the dataset it generated), not the crawl's.
     """
+    return kilobytes(Path(f"/proc/{pid}/status"), "VmHWM")
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """The resident memory of the process and every process below it, in kB."""
+    return sum(
+        kilobytes(Path(f"/proc/{child}/status"), "VmRSS") for child in descendants(pid)
+    )
+
+
+def descendants(root: int) -> list[int]:
+    """`root` and every process below it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (name) state ppid ...": the name may hold spaces and parentheses.
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue.extend(children.get(pid, []))
+    return found
+
+
+def kilobytes(path: Path, field: str) -> int:
+    """A `field: N kB` line of a /proc file; 0 when the process is gone."""
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        for line in path.read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
     except OSError:
-        return 0
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
+        pass
     return 0
 
 

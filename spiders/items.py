@@ -41,7 +41,8 @@ class RawDocument:
 class Page:
     """What one fetch gives: its raw documents and the records read from them.
 
-    The pipeline writes a page in one transaction: all of it is stored, or none.
+    The pipeline stores a page whole or not at all (in one transaction with the
+    pages that arrived with it, or alone if that group fails).
     """
 
     documents: list[RawDocument]
