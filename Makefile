@@ -52,7 +52,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 # The benchmarks (bench/), each against a baseline measured in the same run; the
-# growth benchmark crawls the replica at 1x, 10x and 30x (about an hour), the
+# growth benchmark crawls the replica at 1x, 10x and 30x (about half an hour), the
 # browser one reads 1,000 profiles in Chromium (about 20 minutes).
 bench: setup services
 	$(VENV)/bin/python -m bench
