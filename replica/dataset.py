@@ -39,6 +39,7 @@ from replica.request_data import (
     validate_requests,
 )
 from replica.samples import SAMPLE_DEPUTIES
+from storage.files import read_text
 
 FORMAT = "mazhilis-watch-replica"
 VERSION = 1
@@ -464,14 +465,7 @@ def dump_dataset(dataset: dict, path: str | Path) -> None:
 
 def load_dataset(path: str | Path) -> dict:
     """Read and validate a dataset file; DatasetError names the file and problem."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DatasetError(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise DatasetError(f"{path}: not UTF-8 text ({error.reason})") from None
-    except OSError as error:
-        raise DatasetError(f"{path}: cannot read it ({error.strerror})") from None
+    text = read_text(Path(path), DatasetError)
     try:
         dataset = json.loads(text)
     except json.JSONDecodeError as error:
