@@ -117,11 +117,13 @@ async def _run(app: web.Application, host: str, port: int, about: str) -> None:
     try:
         await web.TCPSite(runner, host, port).start()
         bound_port = runner.addresses[0][1]
-        print(f"replica serving on http://{host}:{bound_port} ({about})", flush=True)
+        # Stopping is set up before the line that says it serves: whoever reads
+        # that line may stop it at once.
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+        print(f"replica serving on http://{host}:{bound_port} ({about})", flush=True)
         await stop.wait()
     finally:
         await runner.cleanup()
