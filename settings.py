@@ -95,7 +95,7 @@ WORKER_HEARTBEAT = float(os.environ.get("MWATCH_WORKER_HEARTBEAT", "10"))
 
 # Scrapy.
 BOT_NAME = "mazhilis-watch"
-SPIDER_MODULES = ["spiders"]
+SPIDER_MODULES = ["spiders", "scrapers"]
 NEWSPIDER_MODULE = "spiders"
 CONTACT = os.environ.get(
     "MWATCH_CONTACT", "https://github.com/mazhilis-watch/mazhilis-watch"
@@ -138,15 +138,15 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "spiders.middlewares.RetryAfterMiddleware": 550,
+    "crawl.middlewares.RetryAfterMiddleware": 550,
 }
 EXTENSIONS = {
-    "spiders.progress.Progress": 500,
+    "crawl.progress.Progress": 500,
 }
 # A one-line progress display when stderr is a terminal (else log lines).
 PROGRESS_ON_TERMINAL = True
 ITEM_PIPELINES = {
-    "storage.pipeline.StoragePipeline": 300,
+    "crawl.pipeline.StoragePipeline": 300,
 }
 
 # The browser, for pages that only render in one: Debian's Chromium.

@@ -16,12 +16,12 @@ from twisted.python.failure import Failure
 
 from bench.common import fresh_sqlite, table
 from cli.crawling import project_settings
+from crawl.pipeline import StoragePipeline
+from records import Page, RawDocument
 from replica import generate_dataset
-from spiders.items import Page, RawDocument
 from spiders.mazhilis_activities import MazhilisActivitiesSpider, parse_activity
 from storage import db
 from storage.models import Activity, SourceDocument
-from storage.pipeline import StoragePipeline
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PAGE_SIZE = 100

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawl.pipeline import process_alive
 from storage.models import CrawlRun
-from storage.pipeline import process_alive
 
 COLUMNS = (
     ("run", 4),

@@ -12,7 +12,7 @@ def worker_overrides() -> dict[str, Any]:
     from redis import Redis
     from redis.exceptions import RedisError
 
-    from spiders.distributed import worker_settings
+    from crawl.distributed import worker_settings
 
     url = settings.REDIS_URL
     if not url:

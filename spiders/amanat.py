@@ -15,17 +15,17 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.http import Response
 
+from crawl.base import SourceSpider
+from crawl.selectors import LayoutError
 from matching.names_in_text import find_names
 from matching.people import Context, PeopleIndex
-from scrapers.selectors import LayoutError
+from records import NewsMentionItem, Page, PartyNewsItem, ThesisItem, item_hash
 from spiders.amanat_page import (
     NewsArticle,
     parse_news_article,
     parse_news_list,
     parse_program,
 )
-from spiders.base import SourceSpider, item_hash
-from spiders.items import NewsMentionItem, Page, PartyNewsItem, ThesisItem
 from storage.models import PartyNews, ProgrammeThesis
 from storage.state import crawl_state, deputy_candidates
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from parsel import Selector
 
-from scrapers.selectors import LayoutError, at_most_one, exactly_one, text_of
+from crawl.selectors import LayoutError, at_most_one, exactly_one, text_of
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,14 @@ from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 from sqlalchemy import and_, true
 
-from scrapers.mazhilis_activities_page import LayoutError, parse_activities_page
-from spiders.base import MazhilisSpider, item_hash, parse_date
-from spiders.decoding import BadPayload, json_of
-from spiders.items import ActivityItem, DocumentRef, Page, PublishedCountItem
-from spiders.text import clean, clean_text
+from crawl.decoding import BadPayload, json_of
+from crawl.text import clean, clean_text, parse_date
+from records import ActivityItem, DocumentRef, Page, PublishedCountItem, item_hash
+from scrapers.mazhilis_rendered_activities_page import (
+    LayoutError,
+    parse_activities_page,
+)
+from spiders.mazhilis import MazhilisSpider
 from storage.models import Activity
 from storage.published import scope_of
 from storage.state import crawl_state

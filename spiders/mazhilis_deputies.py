@@ -14,9 +14,9 @@ from scrapy.http import Response
 from sqlalchemy import select, true
 from twisted.python.failure import Failure
 
-from spiders.base import MazhilisSpider, parse_date
-from spiders.decoding import BadPayload, json_of
-from spiders.items import (
+from crawl.decoding import BadPayload, json_of
+from crawl.text import clean, clean_email, parse_date, party_in, script_of
+from records import (
     ConvocationItem,
     DeputyItem,
     DocumentRef,
@@ -26,9 +26,9 @@ from spiders.items import (
     PublishedCountItem,
     SessionItem,
     SocialAccountItem,
+    parse_social_link,
 )
-from spiders.social import parse_social_link
-from spiders.text import clean, clean_email, party_in, script_of
+from spiders.mazhilis import MazhilisSpider
 from storage.models import (
     Convocation,
     ConvocationSession,

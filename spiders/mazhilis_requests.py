@@ -16,18 +16,19 @@ from scrapy.http import Response
 from sqlalchemy import and_, select, true
 from twisted.python.failure import Failure
 
-from spiders.base import MazhilisSpider, item_hash, parse_date
-from spiders.decoding import BadPayload, json_of
-from spiders.items import (
+from crawl.decoding import BadPayload, json_of
+from crawl.pdf import PdfReaders
+from crawl.text import clean, clean_text, parse_date
+from records import (
     Page,
     ParticipantItem,
     PublishedCountItem,
     RawDocument,
     RequestFileItem,
     RequestItem,
+    item_hash,
 )
-from spiders.pdf import PdfReaders
-from spiders.text import clean, clean_text
+from spiders.mazhilis import MazhilisSpider
 from storage.models import DeputyRequest, RequestParticipant
 from storage.published import scope_of, sitting_deputies
 from storage.state import crawl_state, request_files_stored

@@ -13,9 +13,9 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
-from scrapers.selectors import LayoutError
-from spiders.base import SourceSpider, item_hash
-from spiders.items import Page, PostItem
+from crawl.base import SourceSpider
+from crawl.selectors import LayoutError
+from records import Page, PostItem, item_hash
 from spiders.telegram_page import TelegramPost, parse_channel_page
 from storage.models import Post
 from storage.state import accounts_of, crawl_state

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 from parsel import Selector
 
-from scrapers.selectors import LayoutError, at_most_one, exactly_one, text_of
+from crawl.selectors import LayoutError, at_most_one, exactly_one, text_of
 
 _BACKGROUND_URL = re.compile(r"background-image:url\('([^']+)'\)")
 # Views as Telegram abbreviates them: "987", "3.1K", "1.2M".

@@ -23,8 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.mentions import SOCIAL_ACCOUNT, Mention, MentionLink, record_mentions
-from spiders.items import SocialAccountItem
-from spiders.social import parse_social_link
+from records import SocialAccountItem, parse_social_link
 from storage.files import read_text
 from storage.models import Deputy, SocialAccount
 from storage.upsert import Counts, upsert

@@ -15,7 +15,7 @@ from matching.mentions import (
     participant_status,
     record_mentions,
 )
-from spiders.items import (
+from records import (
     ActivityItem,
     ConvocationItem,
     DeputyItem,

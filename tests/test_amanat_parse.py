@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from scrapers.selectors import LayoutError
+from crawl.selectors import LayoutError
 from spiders.amanat import slug_of
 from spiders.amanat_page import parse_news_article, parse_news_list, parse_program
 

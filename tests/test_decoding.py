@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from scrapy.http import Request, TextResponse
 
-from spiders.decoding import BadPayload, decoded, json_of
-from spiders.middlewares import retry_after_seconds
+from crawl.decoding import BadPayload, decoded, json_of
+from crawl.middlewares import retry_after_seconds
 
 TEXT = '{"title": "О качестве автомобильных дорог"}'
 

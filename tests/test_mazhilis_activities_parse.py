@@ -6,7 +6,10 @@ from datetime import date
 
 import pytest
 
-from scrapers.mazhilis_activities_page import LayoutError, parse_activities_page
+from scrapers.mazhilis_rendered_activities_page import (
+    LayoutError,
+    parse_activities_page,
+)
 from spiders.mazhilis_activities import activity_item, parse_activity
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from spiders.items import DocumentRef
+from crawl.text import party_in
+from records import DocumentRef
 from spiders.mazhilis_deputies import (
     ParseError,
     merge_deputy,
@@ -15,7 +16,6 @@ from spiders.mazhilis_deputies import (
     parse_deputy,
     sitting_convocation,
 )
-from spiders.text import party_in
 
 
 def load(samples: Path, name: str):

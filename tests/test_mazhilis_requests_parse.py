@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from fpdf import FPDF
 
+from crawl.pdf import read_pdf
 from spiders.mazhilis_requests import parse_request
-from spiders.pdf import read_pdf
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 

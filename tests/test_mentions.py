@@ -14,7 +14,7 @@ from matching.mentions import (
     decide,
     record_mentions,
 )
-from spiders.items import NewsMentionItem, PartyNewsItem
+from records import NewsMentionItem, PartyNewsItem
 from storage import db
 from storage.accounts import load_accounts, read_accounts
 from storage.models import (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from spiders.pdf import PdfReaders, read_pdf
+from crawl.pdf import PdfReaders, read_pdf
 from tests.test_mazhilis_requests_parse import pdf_with
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -70,7 +70,7 @@ def test_a_reader_that_dies_leaves_its_files_read_in_the_crawler():
 
 CRAWLER = """
 import asyncio, multiprocessing, sys, time
-from spiders.pdf import PdfReaders
+from crawl.pdf import PdfReaders
 from tests.test_mazhilis_requests_parse import pdf_with
 
 readers = PdfReaders(2)

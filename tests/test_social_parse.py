@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crawl.selectors import LayoutError
+from scrapers.facebook import post_item as facebook_post_item
 from scrapers.facebook_page import parse_feed
-from scrapers.instagram_profile import TIMELINE_CONNECTION, parse_timeline
-from scrapers.selectors import LayoutError
-from spiders.facebook import post_item as facebook_post_item
-from spiders.instagram import post_item as instagram_post_item
+from scrapers.instagram import post_item as instagram_post_item
+from scrapers.instagram_page import TIMELINE_CONNECTION, parse_timeline
 
 FACEBOOK_PAGE = "https://www.facebook.com/abzal.kuspan"
 

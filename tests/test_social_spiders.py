@@ -7,8 +7,8 @@ import pytest
 from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 
-from spiders.facebook import FacebookSpider
-from spiders.instagram import InstagramSpider
+from scrapers.facebook import FacebookSpider
+from scrapers.instagram import InstagramSpider
 
 SETTINGS = {"INSTAGRAM_URL": "http://x/instagram", "FACEBOOK_URL": "http://x/facebook"}
 

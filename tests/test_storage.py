@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Column, Integer, Table, func, inspect, select
 
-from spiders.items import RawDocument
+from records import RawDocument
 from spiders.mazhilis_deputies import merge_deputy, parse_convocations, parse_deputy
 from storage import db
 from storage.models import (

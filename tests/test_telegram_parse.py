@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scrapers.selectors import LayoutError
+from crawl.selectors import LayoutError
 from spiders.telegram_page import parse_channel_page, parse_views
 
 

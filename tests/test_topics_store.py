@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, update
 
-from spiders.items import PartyNewsItem, PostItem, RequestItem
+from records import PartyNewsItem, PostItem, RequestItem
 from storage import db
 from storage.models import (
     DeputyProgrammeItem,

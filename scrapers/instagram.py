@@ -18,11 +18,10 @@ from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from scrapers.instagram_profile import InstagramPost, parse_timeline
-from scrapers.selectors import LayoutError
-from spiders.base import item_hash
-from spiders.browser_social import BrowserSocialSpider, ResponseCapture
-from spiders.items import Page, PostItem
+from crawl.selectors import LayoutError
+from records import Page, PostItem, item_hash
+from scrapers.browser_social import BrowserSocialSpider, ResponseCapture
+from scrapers.instagram_page import InstagramPost, parse_timeline
 
 # The profile's JSON: the first posts, then each next page.
 PROFILE_INFO = "/api/v1/users/web_profile_info/"

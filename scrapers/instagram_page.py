@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from scrapers.selectors import LayoutError
+from crawl.selectors import LayoutError
 
 # The connection a `graphql/query` page answers with (doc_id 7898261790222653).
 TIMELINE_CONNECTION = "xdt_api__v1__feed__user_timeline_graphql_connection"

@@ -9,7 +9,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
-from spiders.items import Page, RawDocument
+from records import Page, RawDocument
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from multiprocessing import get_context
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
-from spiders.text import without_controls
+from crawl.text import without_controls
 
 # pypdf logs every repair it makes of a damaged file; the status says enough.
 logging.getLogger("pypdf").setLevel(logging.ERROR)

@@ -17,11 +17,10 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scrapy import Request
 from scrapy.http import Response
 
+from crawl.selectors import LayoutError
+from records import Page, PostItem, RawDocument, item_hash
+from scrapers.browser_social import BrowserSocialSpider
 from scrapers.facebook_page import FacebookFeed, FacebookPost, parse_feed
-from scrapers.selectors import LayoutError
-from spiders.base import item_hash
-from spiders.browser_social import BrowserSocialSpider
-from spiders.items import Page, PostItem, RawDocument
 
 ARTICLES = 'div[role="feed"] div[role="article"]'
 # A click in the page's own script: the button expands its text in place, even

@@ -24,8 +24,8 @@ from playwright.async_api import Response as BrowserResponse
 from scrapy import Request
 from twisted.python.failure import Failure
 
-from spiders.base import SourceSpider
-from spiders.items import RawDocument
+from crawl.base import SourceSpider
+from records import RawDocument
 from storage.models import Post
 from storage.state import accounts_of, crawl_state
 

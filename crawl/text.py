@@ -1,6 +1,8 @@
 """Small helpers for the text values sources give."""
 
 import re
+from datetime import date
+from typing import Any
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -82,3 +84,15 @@ def party_in(faction: str | None) -> str | None:
         return None
     name = " ".join(match.group(1).split())[:200]
     return PARTIES.get(name.lower(), name)
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from the ISO text sources give ("2023-10-04"), or None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD): {value!r}") from None

@@ -29,9 +29,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
+from crawl.base import SourceSpider
 from matching.mentions import PeopleCache, resolve_pending
-from spiders.base import SourceSpider
-from spiders.items import DocumentRef, Page
+from records import DocumentRef, Page
 from storage import gates, published
 from storage.db import make_engine, make_sessionmaker, require_current_schema
 from storage.models import CrawlRun
