@@ -199,6 +199,37 @@ class ActivityItem:
     document: DocumentRef | None = None
 
 
+def activity_item(
+    activity_id: int,
+    deputy: int,
+    day: date | None,
+    title: str,
+    text: str | None,
+    place: str | None,
+    url: str | None,
+    fetched_via: str,
+) -> ActivityItem:
+    """An activity; its hash covers what it says, however it was fetched."""
+    content = {
+        "date": day.isoformat() if day else None,
+        "title": title,
+        "text": text,
+        "place": place,
+        "url": url,
+    }
+    return ActivityItem(
+        mazhilis_id=activity_id,
+        source_deputy_id=deputy,
+        activity_date=day,
+        title=title,
+        text=text,
+        place=place,
+        url=url,
+        fetched_via=fetched_via,
+        item_hash=item_hash(content),
+    )
+
+
 @dataclass
 class PostItem:
     """A post of a deputy's account (SOURCES.md §2-4)."""

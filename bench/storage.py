@@ -19,7 +19,8 @@ from cli.crawling import project_settings
 from crawl.pipeline import StoragePipeline
 from records import Page, RawDocument
 from replica import generate_dataset
-from spiders.mazhilis_activities import MazhilisActivitiesSpider, parse_activity
+from spiders.mazhilis_activities import MazhilisActivitiesSpider
+from spiders.mazhilis_activities_page import parse_activity
 from storage import db
 from storage.models import Activity, SourceDocument
 

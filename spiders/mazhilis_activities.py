@@ -6,82 +6,35 @@ real browser. Paging stops as for requests: at stored, unchanged, older records.
 """
 
 from collections.abc import Iterable, Iterator
-from datetime import date
 from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response
-from scrapy_playwright.page import PageMethod
 from sqlalchemy import and_, true
 
 from crawl.decoding import BadPayload, json_of
-from crawl.text import clean, clean_text, parse_date
-from records import ActivityItem, DocumentRef, Page, PublishedCountItem, item_hash
-from scrapers.mazhilis_rendered_activities_page import (
-    LayoutError,
-    parse_activities_page,
+from records import (
+    ActivityItem,
+    DocumentRef,
+    Page,
+    PublishedCountItem,
 )
+from scrapers.mazhilis_activities import RenderedActivities
 from spiders.mazhilis import MazhilisSpider
+from spiders.mazhilis_activities_page import (
+    ACTIVITY_FIELDS,
+    ACTIVITY_REQUIRED,
+    parse_activity,
+)
 from storage.models import Activity
 from storage.published import scope_of
 from storage.state import crawl_state
 
 # The API's answers when it wants a browser (a JS challenge) or has no such path.
 REFUSALS = (401, 403, 404)
-# Every key of an activity in the contract (SOURCES.md §1.4), and those with a value.
-ACTIVITY_FIELDS = ("id", "date", "title", "text", "place", "url")
-ACTIVITY_REQUIRED = ("id", "date", "title")
 
 
-def activity_item(
-    activity_id: int,
-    deputy: int,
-    day: date | None,
-    title: str,
-    text: str | None,
-    place: str | None,
-    url: str | None,
-    fetched_via: str,
-) -> ActivityItem:
-    """An activity; its hash covers what it says, however it was fetched."""
-    content = {
-        "date": day.isoformat() if day else None,
-        "title": title,
-        "text": text,
-        "place": place,
-        "url": url,
-    }
-    return ActivityItem(
-        mazhilis_id=activity_id,
-        source_deputy_id=deputy,
-        activity_date=day,
-        title=title,
-        text=text,
-        place=place,
-        url=url,
-        fetched_via=fetched_via,
-        item_hash=item_hash(content),
-    )
-
-
-def parse_activity(obj: dict[str, Any], deputy: int) -> ActivityItem:
-    """One item of `/api/core/deputies/<id>/activities/`."""
-    title = clean_text(obj.get("title"))
-    if obj.get("id") is None or not title:
-        raise ValueError(f"activity without an id or a title: {obj.get('id')!r}")
-    return activity_item(
-        int(obj["id"]),
-        deputy,
-        parse_date(obj.get("date")),
-        title,
-        clean_text(obj.get("text")),
-        clean_text(obj.get("place")),
-        clean(obj.get("url"), 2000),
-        "api",
-    )
-
-
-class MazhilisActivitiesSpider(MazhilisSpider):
+class MazhilisActivitiesSpider(RenderedActivities, MazhilisSpider):
     name = "mazhilis-activities"
 
     async def start(self) -> Any:
@@ -155,21 +108,6 @@ class MazhilisActivitiesSpider(MazhilisSpider):
             meta={"handle_httpstatus_list": list(REFUSALS)},
         )
 
-    def page_request(self, deputy: int, page: int) -> Request:
-        return Request(
-            f"{self.base_url}/ru/deputies/{deputy}/activities?page={page}",
-            callback=self.parse_page,
-            errback=self.on_error,
-            cb_kwargs={"deputy": deputy, "page": page},
-            meta={
-                "playwright": True,
-                # The page is an empty shell until its script has rendered it.
-                "playwright_page_methods": [
-                    PageMethod("wait_for_selector", "app-deputy-activities .activities")
-                ],
-            },
-        )
-
     def parse_api(self, response: Response, deputy: int, offset: int) -> Iterator[Any]:
         """One page of the JSON API, or the switch to the browser if refused."""
         if response.status in REFUSALS:
@@ -220,26 +158,6 @@ class MazhilisActivitiesSpider(MazhilisSpider):
         following = offset + len(objects)
         if go_on and following < count:
             yield self.api_request(deputy, following)
-
-    def parse_page(self, response: Response, deputy: int, page: int) -> Iterator[Any]:
-        """One page as the browser rendered it."""
-        document = self.document(response, variant="rendered")
-        try:
-            rendered = parse_activities_page(response.text)
-        except (LayoutError, ValueError, KeyError) as exc:
-            yield self.unreadable(document, "activities-page", str(exc))
-            return
-        self.layout.records_read(
-            "activities-page", response.url, len(rendered.activities)
-        )
-        items = [
-            activity_item(a.id, deputy, a.date, a.title, a.text, a.place, a.url, "page")
-            for a in rendered.activities
-        ]
-        kept, go_on = self.in_window(items, document.ref)
-        yield Page([document], kept)
-        if go_on and rendered.next_url:
-            yield self.page_request(deputy, page + 1)
 
     def in_window(
         self, items: Iterable[ActivityItem], ref: DocumentRef

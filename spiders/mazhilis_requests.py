@@ -18,82 +18,24 @@ from twisted.python.failure import Failure
 
 from crawl.decoding import BadPayload, json_of
 from crawl.pdf import PdfReaders
-from crawl.text import clean, clean_text, parse_date
 from records import (
     Page,
-    ParticipantItem,
     PublishedCountItem,
     RawDocument,
     RequestFileItem,
     RequestItem,
-    item_hash,
 )
 from spiders.mazhilis import MazhilisSpider
+from spiders.mazhilis_requests_page import (
+    REQUEST_FIELDS,
+    REQUEST_REQUIRED,
+    parse_request,
+)
 from storage.models import DeputyRequest, RequestParticipant
 from storage.published import scope_of, sitting_deputies
 from storage.state import crawl_state, request_files_stored
 
-ROLES = (("initiators", "initiator"), ("signatories", "signatory"))
-# Every key of a request in the contract (SOURCES.md §1.3), and those with a value.
-REQUEST_FIELDS = (
-    "id",
-    "number",
-    "request_date",
-    "title",
-    "addressee",
-    "initiators",
-    "signatories",
-    "document_url",
-    "answer",
-    "convocation_id",
-    "session_id",
-)
-REQUEST_REQUIRED = ("id", "request_date", "title", "initiators")
 MISSING_STATUSES = (404, 410)
-
-
-def parse_participants(item: dict[str, Any]) -> list[ParticipantItem]:
-    """Initiators and co-signatories in the source's order; a name without an id
-    is kept as given."""
-    participants = []
-    for field, role in ROLES:
-        for position, person in enumerate(item.get(field) or []):
-            name = (
-                clean(person.get("full_name"), 600)
-                or f"(unnamed {role} {position + 1})"
-            )
-            deputy_id = person.get("id")
-            participants.append(
-                ParticipantItem(
-                    role=role,
-                    position=position,
-                    name_as_given=name,
-                    source_deputy_id=int(deputy_id) if deputy_id is not None else None,
-                )
-            )
-    return participants
-
-
-def parse_request(item: dict[str, Any]) -> RequestItem:
-    """One item of the requests API."""
-    answer = item.get("answer") or {}
-    title = clean_text(item.get("title"))
-    if item.get("id") is None or not title:
-        raise ValueError(f"request without an id or a title: {item.get('id')!r}")
-    return RequestItem(
-        mazhilis_id=int(item["id"]),
-        number=clean(item.get("number"), 100),
-        request_date=parse_date(item.get("request_date")),
-        title=title,
-        addressee=clean_text(item.get("addressee")),
-        source_convocation_id=item.get("convocation_id"),
-        source_session_id=item.get("session_id"),
-        document_url=clean(item.get("document_url"), 2000),
-        answer_date=parse_date(answer.get("answer_date")),
-        answer_document_url=clean(answer.get("document_url"), 2000),
-        participants=parse_participants(item),
-        item_hash=item_hash(item),
-    )
 
 
 class MazhilisRequestsSpider(MazhilisSpider):

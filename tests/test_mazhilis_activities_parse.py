@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 
+from records import activity_item
 from scrapers.mazhilis_rendered_activities_page import (
     LayoutError,
     parse_activities_page,
 )
-from spiders.mazhilis_activities import activity_item, parse_activity
+from spiders.mazhilis_activities_page import parse_activity
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from crawl.text import party_in
 from records import DocumentRef
-from spiders.mazhilis_deputies import (
+from spiders.mazhilis_deputies_page import (
     ParseError,
     merge_deputy,
     parse_convocations,

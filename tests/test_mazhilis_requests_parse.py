@@ -8,7 +8,7 @@ import pytest
 from fpdf import FPDF
 
 from crawl.pdf import read_pdf
-from spiders.mazhilis_requests import parse_request
+from spiders.mazhilis_requests_page import parse_request
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 

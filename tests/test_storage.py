@@ -8,7 +8,11 @@ import pytest
 from sqlalchemy import Column, Integer, Table, func, inspect, select
 
 from records import RawDocument
-from spiders.mazhilis_deputies import merge_deputy, parse_convocations, parse_deputy
+from spiders.mazhilis_deputies_page import (
+    merge_deputy,
+    parse_convocations,
+    parse_deputy,
+)
 from storage import db
 from storage.models import (
     Base,
