@@ -71,20 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument(
         "--scale",
-        type=_positive,
+        type=int,
         default=1,
         metavar="K",
         help="fill the 98 seats K times, for growth benchmarks (default: %(default)s)",
     )
     generate.set_defaults(run=_generate)
     return parser
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -130,7 +123,11 @@ async def _run(app: web.Application, host: str, port: int, about: str) -> None:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    dataset = generate_dataset(args.seed, args.scale)
+    try:
+        dataset = generate_dataset(args.seed, args.scale)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         dump_dataset(dataset, args.out)
     except OSError as error:
