@@ -7,10 +7,12 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.reactor import install_reactor
 from twisted.internet.defer import inlineCallbacks
 
-from cli.scheduling import install_log_file
+from cli.common import EXIT_FAILED, EXIT_OK, UsageError, checked_database
+from cli.scheduling import crawl_lock, install_log_file
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +28,8 @@ SOURCES = (
     "amanat",
 )
 
-
-class UsageError(Exception):
-    """A command-line input that cannot be used; the message says why."""
+# The sources crawled in a real browser: minutes, not seconds, on the replica.
+BROWSER_SOURCES = ("instagram", "facebook")
 
 
 @dataclass
@@ -47,8 +48,6 @@ def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
 
 
 def available_sources(settings: Settings) -> list[str]:
-    from scrapy.spiderloader import get_spider_loader
-
     names = set(get_spider_loader(settings).list())
     return [source for source in SOURCES if source in names]
 
@@ -89,6 +88,7 @@ def run_crawls(
 ) -> list[CrawlResult]:
     """Crawl each source in turn in this process; stop early on Ctrl-C."""
     install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
+    # Imported after install_reactor: importing it first installs the default one.
     from twisted.internet import reactor
 
     install_log_file(settings)
@@ -123,3 +123,28 @@ def run_crawls(
     reactor.callWhenRunning(crawl_all)
     process.start(stop_after_crawl=False)
     return results
+
+
+def crawl_sources(
+    sources: list[str],
+    overrides: dict[str, str],
+    dated_only: bool = False,
+    lock: str | None = "alone",
+    **spider_args: Any,
+) -> list[CrawlResult]:
+    """Crawl the sources holding the crawl lock, so that two scheduled crawls
+    never overlap: "alone", or "shared" with other workers; None for the demo's
+    own database."""
+    settings = project_settings(overrides)
+    chosen = resolve_sources(sources, settings, dated_only)
+    checked_database(settings["DATABASE_URL"])
+    if lock is None:
+        return run_crawls(chosen, settings, **spider_args)
+    with crawl_lock(settings["LOCK_FILE"], shared=lock == "shared"):
+        return run_crawls(chosen, settings, **spider_args)
+
+
+def exit_code(results: list[CrawlResult]) -> int:
+    """0 when every run succeeded and raised no alert (count drop, silence)."""
+    ok = results and all(r.outcome == "success" and not r.alerts for r in results)
+    return EXIT_OK if ok else EXIT_FAILED

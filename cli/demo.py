@@ -1,19 +1,26 @@
-"""What `mwatch demo` prints of the database it filled."""
+"""`mwatch demo`: crawl the bundled replica of the sources into a fresh SQLite
+file, then print what was stored."""
+
+import argparse
+import tempfile
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from storage import db
-from storage.models import (
-    Base,
-    Deputy,
-    Mandate,
-)
+from cli.common import add_logging, log_overrides
+from cli.status import print_runs
+from storage.models import Base, Deputy, Mandate
+
+# The replica, Scrapy (cli.crawling) and Alembic (storage.db) are imported when
+# the demo runs, so that `mwatch --help` starts fast.
 
 SHOWN_DEPUTIES = 6
 
 
 def summary(url: str) -> str:
+    from storage import db
+
     lines = ["stored:"]
     with db.session_for(url) as session:
         for table in Base.metadata.sorted_tables:
@@ -40,3 +47,56 @@ def summary(url: str) -> str:
             for name in deputy.names:
                 lines.append(f"      {name.lang}: {name.full_name}")
     return "\n".join(lines)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from cli.crawling import BROWSER_SOURCES, SOURCES, crawl_sources, exit_code
+    from replica import ReplicaProcess, generate_dataset, present_day
+    from storage import db
+
+    folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="mwatch-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / "demo.sqlite"
+    for stale in folder.glob("demo.sqlite*"):
+        stale.unlink()
+    url = f"sqlite:///{database}"
+    print(f"starting the replica of the sources (faults: {args.faults}) ...")
+    with ReplicaProcess(faults=args.faults) as replica:
+        print(f"replica at {replica.url}; database {database}")
+        db.upgrade(url)
+        overrides = log_overrides(args) | {
+            "DATABASE_URL": url,
+            "MAZHILIS_URL": replica.urls["mazhilis"],
+            "TELEGRAM_URL": replica.urls["telegram"],
+            "AMANAT_URL": replica.urls["amanat"],
+            # The replica's data stands for its own present, not today.
+            "TODAY": present_day(generate_dataset()).isoformat(),
+        }
+        # The browser's sources take minutes: README, "Social media", shows them.
+        sources = [source for source in SOURCES if source not in BROWSER_SOURCES]
+        results = crawl_sources(sources, overrides, lock=None, mode="nightly")
+    print()
+    print(summary(url))
+    print()
+    print_runs(url, [r.run_id for r in results if r.run_id])
+    print(f"\nthe demo database stays at {database}: try")
+    print(f"  DATABASE_URL=sqlite:///{database} mwatch status")
+    return exit_code(results)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `mwatch demo`."""
+    demo = commands.add_parser(
+        "demo",
+        help="crawl the bundled replica into a fresh SQLite file (no internet)",
+        description="Start the local replica of the sources, crawl it into a "
+        "fresh SQLite database and print what was stored.",
+    )
+    demo.add_argument("--dir", help="folder for demo.sqlite (default: a new one)")
+    demo.add_argument(
+        "--faults",
+        default="none",
+        help="the replica's fault profile: none, slow, flaky or chaos",
+    )
+    add_logging(demo, default="WARNING")
+    demo.set_defaults(handler=cmd_demo)

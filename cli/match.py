@@ -19,7 +19,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-EXIT_OK = 0
+from cli.common import EXIT_OK, UsageError, checked_database, database_url
+from storage.models import Deputy, MatchDecision, NameMention
+
+# Alembic (storage.db) and the name matcher (matching.mentions) are imported
+# when a command runs, so that `mwatch --help` starts fast.
+
 REVIEW_COLUMNS = (
     ("id", 5),
     ("kind", 19),
@@ -66,8 +71,6 @@ class Person:
 
 
 def _people(session: Session, ids: set[int]) -> dict[int, Person]:
-    from storage.models import Deputy
-
     ids.discard(None)  # type: ignore[arg-type]
     if not ids:
         return {}
@@ -93,7 +96,7 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def format_review(session: Session, mentions: list) -> str:  # noqa: ANN001
+def format_review(session: Session, mentions: list[NameMention]) -> str:
     """The mentions as a table, each with its candidates and the matcher's
     reason on the lines below it."""
     people = _people(
@@ -135,8 +138,6 @@ def format_review(session: Session, mentions: list) -> str:  # noqa: ANN001
 
 def queue_line(session: Session) -> str | None:
     """What `mwatch status` says of the review queue, when it is not empty."""
-    from storage.models import NameMention
-
     waiting = session.scalar(select(func.count()).where(NameMention.status == "review"))
     if not waiting:
         return None
@@ -144,12 +145,10 @@ def queue_line(session: Session) -> str | None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from cli.main import _checked_database, _database_url
     from storage import db
-    from storage.models import NameMention
 
-    url = _database_url()
-    _checked_database(url)
+    url = database_url()
+    checked_database(url)
     query = select(NameMention)
     if args.status != "all":
         query = query.where(NameMention.status == args.status)
@@ -192,14 +191,11 @@ def _decided_by(args: argparse.Namespace) -> str:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    from cli.crawling import UsageError
-    from cli.main import _checked_database, _database_url
     from matching.mentions import MentionError, decide
     from storage import db
-    from storage.models import Deputy
 
-    url = _database_url()
-    _checked_database(url)
+    url = database_url()
+    checked_database(url)
     with db.session_for(url, write=True) as session:
         deputy_id = None
         if args.action == "link":
@@ -234,12 +230,10 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_decisions(args: argparse.Namespace) -> int:
-    from cli.main import _checked_database, _database_url
     from storage import db
-    from storage.models import MatchDecision, NameMention
 
-    url = _database_url()
-    _checked_database(url)
+    url = database_url()
+    checked_database(url)
     query = (
         select(MatchDecision, NameMention.raw_name)
         .join(NameMention, MatchDecision.mention_id == NameMention.id)
@@ -264,12 +258,11 @@ def cmd_decisions(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    from cli.main import _checked_database, _database_url
     from matching.mentions import resolve_pending
     from storage import db
 
-    url = _database_url()
-    _checked_database(url)
+    url = database_url()
+    checked_database(url)
     with db.session_for(url, write=True) as session:
         changed = resolve_pending(session)
     print(f"{changed} mentions changed their link (decided ones are kept)")

@@ -21,10 +21,25 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+import settings
+from cli.common import (
+    EXIT_OK,
+    UsageError,
+    checked_database,
+    database_url,
+    day,
+    positive,
+)
+from storage.models import Activity, Deputy, Meeting, Post
+from topics.keywords import Tagger, TopicsFileError, load_topics
+from topics.store import tag_records
+
 if TYPE_CHECKING:
     from storage.meetings import MeetingCounts
 
-EXIT_OK = 0
+# Alembic (storage.db) and the meeting matcher (storage.meetings) are imported
+# when a command runs, so that `mwatch --help` starts fast.
+
 # The sources whose records can report a meeting: a crawl of any of them ends by
 # matching the meetings again.
 MEETING_SOURCES = frozenset(
@@ -40,8 +55,6 @@ def match_and_tag(
     with the topics of its sources' texts; a topics file that cannot be read is
     reported and leaves the meetings matched."""
     from storage.meetings import match_meetings
-    from topics.keywords import Tagger, TopicsFileError, load_topics
-    from topics.store import tag_records
 
     counts = match_meetings(session, if_changed=if_changed)
     if counts.skipped:
@@ -58,27 +71,24 @@ def match_and_tag(
 def match_after_crawl(url: str, sources: list[str]) -> None:
     """After a crawl that stored posts or activities, match the meetings if
     anything the matching reads changed."""
-    from settings import TOPICS_FILE
     from storage import db
 
     if not MEETING_SOURCES.intersection(sources):
         return
     with db.session_for(url, write=True) as session:
-        counts = match_and_tag(session, TOPICS_FILE, if_changed=True)
+        counts = match_and_tag(session, settings.TOPICS_FILE, if_changed=True)
     if not counts.skipped:
         print("meetings matched:", end=" ")
     _print_counts(counts)
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from cli.main import _checked_database, _database_url
-    from settings import TOPICS_FILE
     from storage import db
 
-    url = _database_url()
-    _checked_database(url)
+    url = database_url()
+    checked_database(url)
     with db.session_for(url, write=True) as session:
-        counts = match_and_tag(session, TOPICS_FILE)
+        counts = match_and_tag(session, settings.TOPICS_FILE)
     _print_counts(counts)
     return EXIT_OK
 
@@ -101,13 +111,11 @@ def _print_counts(counts: "MeetingCounts") -> None:
 
 
 def _decide(args: argparse.Namespace) -> int:
-    from cli.crawling import UsageError
-    from cli.main import _checked_database, _database_url
     from storage import db
     from storage.meetings import DecisionError, match_meetings, merge, split
 
-    url = _database_url()
-    _checked_database(url)
+    url = database_url()
+    checked_database(url)
     with db.session_for(url, write=True) as session:
         try:
             if args.meetings_command == "merge":
@@ -130,8 +138,6 @@ def meetings_table(
     limit: int = 50,
 ) -> str:
     """Meetings newest first, each with its sources (platform and address)."""
-    from storage.models import Activity, Deputy, Meeting, Post
-
     query = (
         select(Meeting)
         .options(selectinload(Meeting.sources))
@@ -180,11 +186,10 @@ def meetings_table(
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from cli.main import _checked_database, _database_url
     from storage import db
 
-    url = _database_url()
-    _checked_database(url)
+    url = database_url()
+    checked_database(url)
     with db.session_for(url) as session:
         print(meetings_table(session, args.deputy, args.since, args.until, args.limit))
     return EXIT_OK
@@ -192,8 +197,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `mwatch meetings` and its actions."""
-    from cli.main import _day, _positive
-
     meetings = commands.add_parser(
         "meetings",
         help="meetings with voters and receptions of citizens, from posts and "
@@ -221,11 +224,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Meetings newest first, each with its sources' addresses.",
     )
     listing.add_argument(
-        "--deputy", type=_positive, help="only this deputy's (the Mazhilis id)"
+        "--deputy", type=positive, help="only this deputy's (the Mazhilis id)"
     )
-    listing.add_argument("--since", type=_day, help="first day, YYYY-MM-DD")
-    listing.add_argument("--until", type=_day, help="last day, YYYY-MM-DD")
-    listing.add_argument("--limit", type=_positive, default=50, help="at most N")
+    listing.add_argument("--since", type=day, help="first day, YYYY-MM-DD")
+    listing.add_argument("--until", type=day, help="last day, YYYY-MM-DD")
+    listing.add_argument("--limit", type=positive, default=50, help="at most N")
     listing.set_defaults(handler=cmd_list)
     merging = actions.add_parser(
         "merge",
@@ -234,7 +237,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "meeting sources (ids in brackets in `list`) are one meeting, then match "
         "again. Every later `match` honours it.",
     )
-    merging.add_argument("sources", nargs="+", type=_positive, metavar="SOURCE")
+    merging.add_argument("sources", nargs="+", type=positive, metavar="SOURCE")
     merging.set_defaults(handler=_decide)
     splitting = actions.add_parser(
         "split",
@@ -243,7 +246,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "is not the same meeting as its meeting's other sources, then match again. "
         "Every later `match` honours it.",
     )
-    splitting.add_argument("source", type=_positive, metavar="SOURCE")
+    splitting.add_argument("source", type=positive, metavar="SOURCE")
     splitting.set_defaults(handler=_decide)
     for parser in (merging, splitting):
         parser.add_argument(

@@ -1,30 +1,17 @@
 """`mwatch export`, `report` and `browse`: what monitors take from the database."""
 
 import argparse
+import tempfile
 from pathlib import Path
 
-EXIT_OK = 0
+from cli.common import EXIT_OK, UsageError, checked_database, database_url
+from reports.export import FORMATS, ExportError, check_out, export
 
-
-def _database_url() -> str:
-    import settings
-
-    return settings.DATABASE_URL
-
-
-def _checked(url: str) -> None:
-    from storage import db
-
-    engine = db.make_engine(url)
-    try:
-        db.require_current_schema(engine, url)
-    finally:
-        engine.dispose()
+# Alembic (storage.db) and the reports' builders are imported when a command
+# runs, so that `mwatch --help` starts fast.
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from cli.crawling import UsageError
-    from reports.export import ExportError, check_out, export
     from storage import db
 
     out = Path(args.out)
@@ -32,8 +19,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         check_out(out)
     except ExportError as exc:
         raise UsageError(str(exc)) from None
-    url = _database_url()
-    _checked(url)
+    url = database_url()
+    checked_database(url)
     with db.session_for(url) as session:
         written = export(session, args.format, out)
     print(f"exported {db.safe_url(url)} to {out} ({args.format}):")
@@ -44,9 +31,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `export`, `report` and `browse` to the `mwatch` command."""
-    from reports.export import FORMATS
-
-    export = commands.add_parser(
+    exporting = commands.add_parser(
         "export",
         help="write the database as Popolo JSON, JSON or CSV files",
         description="Write the database into the folder --out: `popolo` writes "
@@ -55,16 +40,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         "posts, each with its sources. Ids are stable across exports and crawls. "
         "storage/README.md describes every field.",
     )
-    export.add_argument("--format", required=True, choices=FORMATS)
-    export.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    export.set_defaults(handler=cmd_export)
+    exporting.add_argument("--format", required=True, choices=FORMATS)
+    exporting.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    exporting.set_defaults(handler=cmd_export)
     register_reports(commands)
     register_browse(commands)
 
 
 def _write_html(path: str, page: str) -> None:
-    from cli.crawling import UsageError
-
     target = Path(path)
     if target.is_dir() or not target.parent.is_dir():
         raise UsageError(f"--html {path}: not a file in an existing folder")
@@ -73,12 +56,11 @@ def _write_html(path: str, page: str) -> None:
 
 
 def cmd_report_deputy(args: argparse.Namespace) -> int:
-    from cli.crawling import UsageError
     from reports import html, lookup, scorecard, terminal
     from storage import db
 
-    url = _database_url()
-    _checked(url)
+    url = database_url()
+    checked_database(url)
     with db.session_for(url) as session:
         try:
             window = scorecard.window_of(session, args.convocation, args.session)
@@ -98,13 +80,12 @@ def cmd_report_deputy(args: argparse.Namespace) -> int:
 
 
 def cmd_report_session(args: argparse.Namespace) -> int:
-    from cli.crawling import UsageError
     from reports import html, scorecard, terminal
     from storage import db
     from storage.published import differences
 
-    url = _database_url()
-    _checked(url)
+    url = database_url()
+    checked_database(url)
     with db.session_for(url) as session:
         try:
             window = scorecard.window_of(session, args.convocation, args.session)
@@ -152,18 +133,15 @@ def register_reports(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
-    import tempfile
-
-    from cli.crawling import UsageError
     from reports import browse
     from storage import db
 
-    url = _database_url()
+    url = database_url()
     try:
         database = browse.sqlite_file(url)
     except browse.BrowseError as exc:
         raise UsageError(str(exc)) from None
-    _checked(url)
+    checked_database(url)
     with tempfile.TemporaryDirectory(prefix="mwatch-browse-") as folder:
         if database is None:
             database = Path(args.copy) if args.copy else Path(folder) / "mwatch.sqlite"

@@ -19,9 +19,6 @@ from pathlib import Path
 
 from scrapy.settings import Settings
 
-# The exit status of a crawl that found another one holding the lock.
-EXIT_LOCKED = 3
-
 
 class CrawlLocked(Exception):
     """Another crawl holds the lock; the message names it and the lock file."""

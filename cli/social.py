@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# The sources crawled in a real browser: minutes, not seconds, on the replica.
-BROWSER_SOURCES = ("instagram", "facebook")
+from cli.common import EXIT_FAILED, EXIT_OK, UsageError
+
+# Playwright and Scrapy (cli.crawling) are imported when a command runs, so that
+# `mwatch --help` starts fast.
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,7 @@ def log_in(
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    from cli.crawling import UsageError, project_settings
-    from cli.main import EXIT_OK, EXIT_RUN_FAILED
+    from cli.crawling import project_settings
 
     site = SITES[args.platform]
     settings = project_settings()
@@ -159,7 +160,7 @@ def cmd_login(args: argparse.Namespace) -> int:
         )
     except (LoginFailed, StateFileError) as exc:
         print(f"mwatch: {exc}", file=sys.stderr)
-        return EXIT_RUN_FAILED
+        return EXIT_FAILED
     print(
         f"saved the {site.name} session to {path} (readable by you only); crawl "
         f"with {site.state_variable}={path} mwatch crawl {args.platform}"

@@ -1,13 +1,19 @@
-"""`mwatch status`: the last crawl runs as a table."""
+"""`mwatch status`: the last crawl runs as a table, the published totals that
+disagree with what was collected, and the review queue."""
 
+import argparse
 import socket
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawl.pipeline import process_alive
+from cli.common import EXIT_OK, checked_database, database_url, positive
+from cli.match import queue_line
 from storage.models import CrawlRun
+
+# Scrapy (crawl.pipeline) and Alembic (storage.db) are imported when used, so
+# that `mwatch --help` starts fast.
 
 COLUMNS = (
     ("run", 4),
@@ -44,6 +50,8 @@ def last_runs(
 
 def outcome_of(run: CrawlRun) -> str:
     """A run "running" on this host whose process is gone was killed."""
+    from crawl.pipeline import process_alive
+
     if (
         run.outcome == "running"
         and run.host == socket.gethostname()
@@ -102,3 +110,43 @@ def format_runs(runs: list[CrawlRun]) -> str:
     if not runs:
         lines.append("no crawl runs yet: run `mwatch crawl`")
     return "\n".join(lines)
+
+
+def print_runs(url: str, run_ids: list[int]) -> None:
+    """The table of these runs, as a crawl prints it when it ends."""
+    from storage import db
+
+    with db.session_for(url) as session:
+        print(format_runs(last_runs(session, len(run_ids) or 1, ids=run_ids)))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from storage import db
+    from storage.published import differences, format_differences
+
+    url = database_url()
+    checked_database(url)
+    with db.session_for(url) as session:
+        print(format_runs(last_runs(session, args.limit, args.source)))
+        print()
+        print(format_differences(differences(session)))
+        queue = queue_line(session)
+        if queue:
+            print(queue)
+    return EXIT_OK
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `mwatch status`."""
+    status = commands.add_parser(
+        "status",
+        help="show the last crawl runs",
+        description="The last crawl runs: source, mode, start, end, pages, "
+        "records inserted/updated/unchanged, errors and outcome, with the "
+        "problems of each; then every total a source publishes (the requests "
+        "API's count, per deputy, the deputies listed in kk and ru) that "
+        "disagrees with what was collected.",
+    )
+    status.add_argument("--limit", type=positive, default=20, help="runs to show")
+    status.add_argument("--source", help="only this source's runs")
+    status.set_defaults(handler=cmd_status)

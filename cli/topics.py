@@ -13,14 +13,17 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-EXIT_OK, EXIT_REFUSED = 0, 1
+import settings
+from cli.common import EXIT_FAILED, EXIT_OK, UsageError, checked_database, database_url
+from storage.models import Topic, TopicTag
+from topics.keywords import Tagger, TopicsFileError, load_topics
+from topics.store import RECORD_TYPES, tag_records
+
+# Alembic (storage.db) and the programme file's reader (storage.programme) are
+# imported when a command runs, so that `mwatch --help` starts fast.
 
 
-def _tagger():  # noqa: ANN202
-    import settings
-    from cli.crawling import UsageError
-    from topics.keywords import Tagger, TopicsFileError, load_topics
-
+def _tagger() -> Tagger:
     try:
         return Tagger(load_topics(Path(settings.TOPICS_FILE)))
     except TopicsFileError as exc:
@@ -37,13 +40,11 @@ def _print_counts(report: dict[str, dict[str, int]]) -> None:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from cli.main import _checked_database, _database_url
     from storage import db
-    from topics.store import tag_records
 
     tagger = _tagger()
-    url = _database_url()
-    _checked_database(url)
+    url = database_url()
+    checked_database(url)
     with db.session_for(url, write=True) as session:
         report = tag_records(session, tagger, record_types=args.type or None)
     print("tagged with topics:")
@@ -53,9 +54,6 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 def topics_table(session: Session) -> str:
     """Each topic with the number of records of each type tagged with it."""
-    from storage.models import Topic, TopicTag
-    from topics.store import RECORD_TYPES
-
     counts = {
         (topic_id, record_type): count
         for topic_id, record_type, count in session.execute(
@@ -76,22 +74,18 @@ def topics_table(session: Session) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from cli.main import _checked_database, _database_url
     from storage import db
 
-    url = _database_url()
-    _checked_database(url)
+    url = database_url()
+    checked_database(url)
     with db.session_for(url) as session:
         print(topics_table(session))
     return EXIT_OK
 
 
 def cmd_programme_load(args: argparse.Namespace) -> int:
-    from cli.crawling import UsageError
-    from cli.main import _checked_database, _database_url
     from storage import db
     from storage.programme import ProgrammeFileError, load_programme, read_programme
-    from topics.store import tag_records
 
     path = Path(args.file)
     try:
@@ -99,8 +93,8 @@ def cmd_programme_load(args: argparse.Namespace) -> int:
     except ProgrammeFileError as exc:
         raise UsageError(str(exc)) from None
     tagger = _tagger()
-    url = _database_url()
-    _checked_database(url)
+    url = database_url()
+    checked_database(url)
     with db.session_for(url, write=True) as session:
         counts, removed, refused = load_programme(session, path, items)
         report = tag_records(session, tagger, record_types=("programme_item",))
@@ -112,13 +106,11 @@ def cmd_programme_load(args: argparse.Namespace) -> int:
         f"{len(problems + refused)} lines refused"
     )
     _print_counts(report)
-    return EXIT_REFUSED if problems or refused else EXIT_OK
+    return EXIT_FAILED if problems or refused else EXIT_OK
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `mwatch topics` and `mwatch programme`."""
-    from topics.store import RECORD_TYPES
-
     topics = commands.add_parser(
         "topics",
         help="topics (programme theses, monitored issues) of the stored records",

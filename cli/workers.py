@@ -1,19 +1,19 @@
 """`mwatch crawl --worker`: the settings of a worker of a distributed crawl."""
 
 from typing import Any
+from urllib.parse import urlsplit
+
+from redis import Redis
+from redis.exceptions import RedisError
 
 import settings
-from cli.crawling import UsageError
+from cli.common import UsageError
+from crawl.distributed import worker_settings
 
 
 def worker_overrides() -> dict[str, Any]:
     """The worker's Scrapy settings; UsageError when Redis is not set or not
     reachable, naming MWATCH_REDIS_URL."""
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    from crawl.distributed import worker_settings
-
     url = settings.REDIS_URL
     if not url:
         raise UsageError(
@@ -37,8 +37,6 @@ def worker_overrides() -> dict[str, Any]:
 
 def _safe(url: str) -> str:
     """The URL without its password."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     if parts.password is None:
         return url

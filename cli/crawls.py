@@ -1,0 +1,152 @@
+"""`mwatch crawl` and `mwatch backfill`: crawl sources into the database, each
+source recorded as a run, then match the meetings again."""
+
+import argparse
+from typing import TYPE_CHECKING
+
+from cli.common import (
+    EXIT_OK,
+    UsageError,
+    add_logging,
+    checked_database,
+    database_url,
+    day,
+    log_overrides,
+    positive,
+)
+from cli.meetings import match_after_crawl
+from cli.status import print_runs, unfinished_sources
+
+if TYPE_CHECKING:
+    from cli.crawling import CrawlResult
+
+# Scrapy (cli.crawling, cli.workers) and Alembic (storage.db) are imported when
+# a crawl runs, so that `mwatch --help` starts fast.
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from cli.crawling import crawl_sources, exit_code
+
+    sources = args.sources
+    if args.resume:
+        sources = _unfinished(args.sources)
+        if not sources:
+            print("nothing to resume: the latest run of every source succeeded")
+            return EXIT_OK
+        print(f"resuming {', '.join(sources)}")
+    overrides = log_overrides(args)
+    if args.worker:
+        from cli.workers import worker_overrides
+
+        overrides |= worker_overrides()
+    lock = "shared" if args.worker else "alone"
+    results = crawl_sources(sources, overrides, lock=lock, mode="nightly")
+    print_runs(database_url(), [r.run_id for r in results if r.run_id])
+    if not args.worker:
+        _match_meetings(results)
+    return exit_code(results)
+
+
+def _match_meetings(results: list["CrawlResult"]) -> None:
+    """Match the meetings again after a crawl that stored posts or activities
+    (not after a worker's: each sees part of the crawl; `mwatch meetings match`
+    follows theirs)."""
+    stored = [r.source for r in results if r.outcome != "failed"]
+    match_after_crawl(database_url(), stored)
+
+
+def _unfinished(named: list[str]) -> list[str]:
+    """Of the named sources (all when none), those whose latest run did not end
+    well: a new run takes up from the last successful one, so nothing is lost."""
+    from storage import db
+
+    url = database_url()
+    checked_database(url)
+    with db.session_for(url) as session:
+        unfinished = unfinished_sources(session)
+    return [s for s in unfinished if not named or s in named]
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from cli.crawling import crawl_sources, exit_code
+
+    if args.session is not None and args.convocation is None:
+        raise UsageError("--session needs --convocation (e.g. --convocation 8)")
+    if args.since and args.until and args.since > args.until:
+        raise UsageError(f"--since {args.since} is after --until {args.until}")
+    results = crawl_sources(
+        args.sources,
+        log_overrides(args),
+        dated_only=True,
+        mode="backfill",
+        convocation=args.convocation,
+        session=args.session,
+        deputy=args.deputy,
+        since=args.since,
+        until=args.until,
+    )
+    print_runs(database_url(), [r.run_id for r in results if r.run_id])
+    _match_meetings(results)
+    return exit_code(results)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `mwatch crawl` and `mwatch backfill`."""
+    crawl = commands.add_parser(
+        "crawl",
+        help="crawl sources into the database (the nightly job)",
+        description="Crawl the named sources, or every available source when none "
+        "is named, into DATABASE_URL; each source is recorded as a run (see "
+        "`mwatch status`). Exits 1 when a run did not succeed.",
+    )
+    crawl.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="mazhilis-deputies, mazhilis-requests, mazhilis-activities, "
+        "telegram, instagram, facebook or amanat",
+    )
+    crawl.add_argument(
+        "--resume",
+        action="store_true",
+        help="crawl only the sources whose latest run was killed, failed or "
+        "partial (running again is always safe: writes are idempotent)",
+    )
+    crawl.add_argument(
+        "--worker",
+        action="store_true",
+        help="crawl as one of several workers sharing a request queue in Redis "
+        "(MWATCH_REDIS_URL), on this machine or others; see the README",
+    )
+    add_logging(crawl)
+    crawl.set_defaults(handler=cmd_crawl)
+
+    backfill = commands.add_parser(
+        "backfill",
+        help="crawl everything dated in one session or between two dates",
+        description="Crawl every request and activity dated in the window, "
+        "whatever was stored before (a nightly crawl stops at what it holds). "
+        "Running it again changes nothing. Example: mwatch backfill "
+        "--convocation 8 --session 2",
+    )
+    backfill.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="mazhilis-requests and/or mazhilis-activities (default: both)",
+    )
+    backfill.add_argument(
+        "--convocation", type=positive, help="the convocation's number, e.g. 8"
+    )
+    backfill.add_argument(
+        "--session", type=positive, help="the session's number in it, e.g. 2"
+    )
+    backfill.add_argument(
+        "--deputy",
+        type=positive,
+        help="only this deputy's records (the Mazhilis id, as in /ru/deputies/71)",
+    )
+    backfill.add_argument("--since", type=day, help="first day, YYYY-MM-DD")
+    backfill.add_argument("--until", type=day, help="last day, YYYY-MM-DD")
+    add_logging(backfill)
+    backfill.set_defaults(handler=cmd_backfill)
