@@ -252,6 +252,45 @@ class PostItem:
     comments: int | None = None
 
 
+def post_item(
+    platform: str,
+    handle: str,
+    source_post_id: str,
+    url: str,
+    posted_at: datetime,
+    text: str | None,
+    hashtags: list[str],
+    *,
+    photos: list[str] | None = None,
+    views: int | None = None,
+    edited: bool | None = None,
+    forwarded_from: str | None = None,
+    likes: int | None = None,
+    comments: int | None = None,
+    hashed: tuple[str, ...] = ("text",),
+) -> PostItem:
+    """A post as stored; its hash covers the fields named in `hashed`: what the
+    post says, never its counts of views, likes or comments, which change."""
+    item = PostItem(
+        platform=platform,
+        handle=handle,
+        source_post_id=source_post_id,
+        url=url,
+        posted_at=posted_at,
+        text=text,
+        hashtags=hashtags,
+        photos=photos or [],
+        views=views,
+        edited=edited,
+        forwarded_from=forwarded_from,
+        item_hash="",
+        likes=likes,
+        comments=comments,
+    )
+    item.item_hash = item_hash({field: getattr(item, field) for field in hashed})
+    return item
+
+
 @dataclass
 class NewsMentionItem:
     """A name in a news item and what name matching made of it."""

@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 
 from crawl.layout import LayoutAudit
 from crawl.text import parse_date
-from records import Page, PostItem, RawDocument
+from records import Page, RawDocument
 
 MODES = ("nightly", "backfill")
 
@@ -92,6 +92,17 @@ class SourceSpider(scrapy.Spider):
         spider.allowed_domains = [urlsplit(crawler.settings[cls.base_setting]).hostname]
         return spider
 
+    @property
+    def base_url(self) -> str:
+        """The source's base URL, from its setting (`base_setting`)."""
+        return self.settings[self.base_setting].rstrip("/")
+
+    def today(self) -> date:
+        """The crawl's present: `MWATCH_TODAY` when set (a replica's data stands
+        for its own present), else today."""
+        today = self.settings["TODAY"]
+        return date.fromisoformat(today) if today else datetime.now(UTC).date()
+
     def verdict(self) -> str | None:
         """Why the run failed, if it did: a stop, or a layout that changed."""
         return self.failure or self.layout_changed()
@@ -119,23 +130,6 @@ class SourceSpider(scrapy.Spider):
     def before_cutoff(self, day: date | None) -> bool:
         cutoff = getattr(self, "cutoff", None)
         return cutoff is not None and day is not None and day < cutoff
-
-    def posts_in_window(
-        self, items: list[PostItem]
-    ) -> tuple[list[PostItem], bool, bool]:
-        """The posts in the window, whether some are older than it, and whether
-        all are stored unchanged (`known`: id -> hash) and older than the nightly
-        cutoff: a channel or profile is read until then."""
-        kept, older, settled = [], False, bool(items)
-        for item in items:
-            day = item.posted_at.date()
-            position = self.window.position(day)
-            older = older or position < 0
-            known = self.known.get(item.source_post_id) == item.item_hash
-            settled = settled and known and self.before_cutoff(day)
-            if position == 0:
-                kept.append(item)
-        return kept, older, settled
 
     @property
     def unfiltered(self) -> bool:

@@ -14,7 +14,7 @@ import os
 import stat
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,8 @@ from playwright.async_api import Response as BrowserResponse
 from scrapy import Request
 from twisted.python.failure import Failure
 
-from crawl.base import SourceSpider
+from crawl.posts import AccountsSpider
 from records import RawDocument
-from storage.models import Post
-from storage.state import accounts_of, crawl_state
 
 # Scrolling a little up, then to the bottom: the page's scroll handler sees a
 # move even when the page was already at its bottom.
@@ -129,30 +127,27 @@ class ResponseCapture:
         return True
 
 
-class BrowserSocialSpider(SourceSpider):
+class BrowserSocialSpider(AccountsSpider):
     """A spider reading each stored account of `platform` in the browser."""
 
-    platform: str
+    history_setting = "SOCIAL_HISTORY_DAYS"
     # The settings naming the saved session file, and its environment variable.
     state_setting: str
     state_variable: str
 
     @property
-    def base_url(self) -> str:
-        return self.settings[self.base_setting].rstrip("/")
-
-    def today(self) -> date:
-        today = self.settings["TODAY"]
-        return date.fromisoformat(today) if today else datetime.now(UTC).date()
+    def no_accounts(self) -> str:  # type: ignore[override]
+        return (
+            f"no {self.platform} account is stored: crawl mazhilis-deputies "
+            "first, or load an accounts file (mwatch accounts load)"
+        )
 
     async def start(self) -> Any:
-        url = self.settings["DATABASE_URL"]
         self.scroll_wait = self.settings.getfloat("SCROLL_WAIT")
         self.pages_per_context = max(1, self.settings.getint("PAGES_PER_CONTEXT"))
         self.pages_opened = 0
         self.open_pages: dict[str, int] = {}
         self.walled: dict[str, dict[str, Any]] = {}
-        self.cutoff, self.known = None, {}
         self.state_path = self.settings[self.state_setting] or None
         if self.state_path:
             try:
@@ -167,19 +162,7 @@ class BrowserSocialSpider(SourceSpider):
                     f"users: it holds a logged-in session (chmod 600 it)"
                 )
         self.report["session"] = bool(self.state_path)
-        if self.mode == "nightly":
-            last, self.known = crawl_state(url, self.name, Post)
-            self.cutoff = self.nightly_cutoff(last)
-            if last is None and self.window.since is None:
-                days = self.settings.getint("SOCIAL_HISTORY_DAYS")
-                self.window.since = self.today() - timedelta(days=days)
-        accounts = accounts_of(url, self.platform)
-        if not accounts:
-            self.warn(
-                f"no {self.platform} account is stored: crawl mazhilis-deputies "
-                "first, or load an accounts file (mwatch accounts load)"
-            )
-        for handle in accounts:
+        for handle in self.accounts():
             yield self.account_request(handle)
 
     def account_request(self, handle: str) -> Request:

@@ -17,8 +17,9 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scrapy import Request
 from scrapy.http import Response
 
+import records
 from crawl.selectors import LayoutError
-from records import Page, PostItem, RawDocument, item_hash
+from records import Page, PostItem, RawDocument
 from scrapers.browser_social import BrowserSocialSpider
 from scrapers.facebook_page import FacebookFeed, FacebookPost, parse_feed
 
@@ -51,19 +52,14 @@ def post_item(post: FacebookPost) -> PostItem:
     """A post as stored, keyed by "<page>/<id>"; its hash covers its text."""
     # Page names are case-insensitive, as stored accounts' handles are.
     page = post.page.lower()
-    return PostItem(
-        platform="facebook",
-        handle=page,
-        source_post_id=f"{page}/{post.id}",
-        url=post.url,
-        posted_at=post.posted_at,
-        text=post.text,
-        hashtags=post.hashtags,
-        photos=[],
-        views=None,
-        edited=None,
-        forwarded_from=None,
-        item_hash=item_hash({"text": post.text}),
+    return records.post_item(
+        "facebook",
+        page,
+        f"{page}/{post.id}",
+        post.url,
+        post.posted_at,
+        post.text,
+        post.hashtags,
     )
 
 

@@ -18,8 +18,9 @@ from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+import records
 from crawl.selectors import LayoutError
-from records import Page, PostItem, item_hash
+from records import Page, PostItem
 from scrapers.browser_social import BrowserSocialSpider, ResponseCapture
 from scrapers.instagram_page import InstagramPost, parse_timeline
 
@@ -31,21 +32,17 @@ TIMELINE_QUERY = "/graphql/query"
 def post_item(post: InstagramPost, username: str, base_url: str) -> PostItem:
     """A post as stored, keyed by its shortcode; its hash covers what it says (not
     its counts, nor its picture's address, which the CDN signs anew)."""
-    return PostItem(
-        platform="instagram",
-        handle=username,
-        source_post_id=post.shortcode,
-        url=f"{base_url}/p/{post.shortcode}/",
-        posted_at=post.posted_at,
-        text=post.text,
-        hashtags=post.hashtags,
+    return records.post_item(
+        "instagram",
+        username,
+        post.shortcode,
+        f"{base_url}/p/{post.shortcode}/",
+        post.posted_at,
+        post.text,
+        post.hashtags,
         photos=post.photos,
-        views=None,
-        edited=None,
-        forwarded_from=None,
         likes=post.likes,
         comments=post.comments,
-        item_hash=item_hash({"text": post.text}),
     )
 
 

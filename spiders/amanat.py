@@ -87,10 +87,6 @@ class AmanatSpider(SourceSpider):
     site = "amanat"
     base_setting = "AMANAT_URL"
 
-    @property
-    def base_url(self) -> str:
-        return self.settings["AMANAT_URL"].rstrip("/")
-
     async def start(self) -> Any:
         url = self.settings["DATABASE_URL"]
         self.cutoff, self.known = None, {}

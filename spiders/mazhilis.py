@@ -17,10 +17,6 @@ class MazhilisSpider(SourceSpider):
     site = "mazhilis"
     base_setting = "MAZHILIS_URL"
 
-    @property
-    def base_url(self) -> str:
-        return self.settings["MAZHILIS_URL"].rstrip("/")
-
     def api(self, path: str) -> str:
         return f"{self.base_url}/api/core/{path}"
 

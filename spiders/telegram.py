@@ -7,72 +7,49 @@ at posts stored unchanged and older than its last success; a first crawl reads
 """
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response
 
-from crawl.base import SourceSpider
+import records
+from crawl.posts import AccountsSpider
 from crawl.selectors import LayoutError
-from records import Page, PostItem, item_hash
+from records import Page, PostItem
 from spiders.telegram_page import TelegramPost, parse_channel_page
-from storage.models import Post
-from storage.state import accounts_of, crawl_state
 
 REDIRECTS = (301, 302, 303, 307, 308)
 
 
 def post_item(post: TelegramPost) -> PostItem:
-    """A post as stored; its hash covers what it says, not its views."""
-    content = {
-        "text": post.text,
-        "photos": post.photos,
-        "edited": post.edited,
-        "forwarded_from": post.forwarded_from,
-    }
-    return PostItem(
-        platform="telegram",
-        handle=post.channel,
-        source_post_id=f"{post.channel}/{post.id}",
-        url=post.url,
-        posted_at=post.posted_at,
-        text=post.text,
-        hashtags=post.hashtags,
+    """A post as stored, keyed by "<channel>/<id>"; its hash covers what it says
+    (text, photos, whether edited or forwarded), not its views."""
+    return records.post_item(
+        "telegram",
+        post.channel,
+        f"{post.channel}/{post.id}",
+        post.url,
+        post.posted_at,
+        post.text,
+        post.hashtags,
         photos=post.photos,
         views=post.views,
         edited=post.edited,
         forwarded_from=post.forwarded_from,
-        item_hash=item_hash(content),
+        hashed=("text", "photos", "edited", "forwarded_from"),
     )
 
 
-class TelegramSpider(SourceSpider):
+class TelegramSpider(AccountsSpider):
     name = "telegram"
     site = "telegram"
+    platform = "telegram"
     base_setting = "TELEGRAM_URL"
-
-    @property
-    def base_url(self) -> str:
-        return self.settings["TELEGRAM_URL"].rstrip("/")
-
-    def today(self) -> date:
-        today = self.settings["TODAY"]
-        return date.fromisoformat(today) if today else datetime.now(UTC).date()
+    history_setting = "TELEGRAM_HISTORY_DAYS"
+    no_accounts = "no Telegram channel is stored: crawl mazhilis-deputies first"
 
     async def start(self) -> Any:
-        url = self.settings["DATABASE_URL"]
-        self.cutoff, self.known = None, {}
-        if self.mode == "nightly":
-            last, self.known = crawl_state(url, self.name, Post)
-            self.cutoff = self.nightly_cutoff(last)
-            if last is None and self.window.since is None:
-                days = self.settings.getint("TELEGRAM_HISTORY_DAYS")
-                self.window.since = self.today() - timedelta(days=days)
-        channels = accounts_of(url, "telegram")
-        if not channels:
-            self.warn("no Telegram channel is stored: crawl mazhilis-deputies first")
-        for channel in channels:
+        for channel in self.accounts():
             yield self.channel_request(channel)
 
     def channel_request(self, channel: str, before: int | None = None) -> Request:
