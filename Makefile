@@ -40,16 +40,19 @@ services:
 		$(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
 	fi
 
-# Two test processes (pytest-xdist), each taking whole files, so that a file's
+# The layering (pyproject.toml's import-linter contracts, docs/development.md) is
+# checked with the style. Two test processes (pytest-xdist), each taking whole files, so that a file's
 # crawl of the replica, shared by its tests, is done once.
 test: setup services
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest -n 2 --dist loadfile
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # The benchmarks (bench/), each against a baseline measured in the same run; the
 # growth benchmark crawls the replica at 1x, 10x and 30x (about half an hour), the

@@ -96,3 +96,12 @@ def parse_date(value: Any) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         raise ValueError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+# "#Теміртау" in a caption: letters, digits and "_" of any script.
+HASHTAG = re.compile(r"#(\w+)")
+
+
+def hashtags_of(text: str | None) -> list[str]:
+    """The hashtags of a text, without "#", in order, each once."""
+    return list(dict.fromkeys(HASHTAG.findall(text or "")))

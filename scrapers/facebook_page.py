@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from crawl.selectors import LayoutError, at_most_one, exactly_one, text_of
-from scrapers.instagram_page import hashtags_of
+from crawl.text import hashtags_of
 
 # The button that cuts a long text: "Ещё" / "See more".
 SEE_MORE = 'div[role="button"]'

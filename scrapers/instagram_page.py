@@ -3,17 +3,15 @@
 the `graphql/query` pages of older posts that scrolling fetches."""
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from crawl.selectors import LayoutError
+from crawl.text import hashtags_of
 
 # The connection a `graphql/query` page answers with (doc_id 7898261790222653).
 TIMELINE_CONNECTION = "xdt_api__v1__feed__user_timeline_graphql_connection"
-# "#Теміртау" in a caption: letters, digits and "_" of any script.
-HASHTAG = re.compile(r"#(\w+)")
 
 
 @dataclass
@@ -41,11 +39,6 @@ class TimelinePage:
     username: str | None = None
     full_name: str | None = None
     total: int | None = None
-
-
-def hashtags_of(text: str | None) -> list[str]:
-    """The hashtags of a text, without "#", in order, each once."""
-    return list(dict.fromkeys(HASHTAG.findall(text or "")))
 
 
 def _get(obj: Any, *path: str) -> Any:

@@ -1,1 +1,2 @@
-"""Scrapy spiders, one per source and record type (`mwatch crawl NAME`)."""
+"""Scrapy spiders over HTTP, one per source and record type (`mwatch crawl NAME`),
+each beside the pure parser module(s) of its payloads (`<spider>_page.py`)."""
