@@ -17,7 +17,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
@@ -302,12 +302,11 @@ class StoragePipeline:
             )
         if spider.mode == "nightly" and spider.unfiltered:
             # A backfill reads the past: its newest record may well be old.
-            today = date.fromisoformat(settings["TODAY"]) if settings["TODAY"] else None
             found.append(
                 gates.silence(
                     session,
                     spider.name,
-                    today or datetime.now(UTC).date(),
+                    spider.today(),
                     settings.getfloat("SILENCE_FACTOR"),
                     settings.getint("SILENCE_MIN_DAYS"),
                 )
