@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -63,21 +64,29 @@ class Browse:
     def __init__(self, url, *more):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        # A file, not a pipe nobody reads while the test runs: Datasette prints a
+        # traceback for every refused query (with rich installed, a long one),
+        # and a full pipe would stop it answering.
+        # Closed in __exit__.
+        self.output = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cli.main", "browse", "--no-open"]
             + ["--port", str(self.port), *more],
             env=dict(os.environ) | {"DATABASE_URL": url},
             cwd=settings.PROJECT_ROOT,
-            stdout=subprocess.PIPE,
+            stdout=self.output,
             stderr=subprocess.STDOUT,
-            text=True,
         )
+
+    def printed(self) -> str:
+        self.output.seek(0)
+        return self.output.read()
 
     def __enter__(self):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                pytest.fail(f"mwatch browse ended: {self.process.stdout.read()}")
+                pytest.fail(f"mwatch browse ended: {self.printed()}")
             try:
                 get(f"{self.base}/-/versions.json")
                 return self
@@ -88,7 +97,7 @@ class Browse:
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=20)
-        self.process.stdout.close()
+        self.output.close()
 
 
 def rows_of(url):
