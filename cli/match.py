@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from cli.common import EXIT_OK, UsageError, checked_database, database_url
 from storage.models import Deputy, MatchDecision, NameMention
 
-# Alembic (storage.db) and the name matcher (matching.mentions) are imported
+# Alembic (storage.db) and the name mentions (storage.mentions) are imported
 # when a command runs, so that `mwatch --help` starts fast.
 
 REVIEW_COLUMNS = (
@@ -191,8 +191,8 @@ def _decided_by(args: argparse.Namespace) -> str:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    from matching.mentions import MentionError, decide
     from storage import db
+    from storage.mentions import MentionError, decide
 
     url = database_url()
     checked_database(url)
@@ -258,8 +258,8 @@ def cmd_decisions(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    from matching.mentions import resolve_pending
     from storage import db
+    from storage.mentions import resolve_pending
 
     url = database_url()
     checked_database(url)

@@ -31,8 +31,8 @@ from cli.common import (
     positive,
 )
 from storage.models import Activity, Deputy, Meeting, Post
+from storage.topics import tag_records
 from topics.keywords import Tagger, TopicsFileError, load_topics
-from topics.store import tag_records
 
 if TYPE_CHECKING:
     from storage.meetings import MeetingCounts

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 import settings
 from cli.common import EXIT_FAILED, EXIT_OK, UsageError, checked_database, database_url
 from storage.models import Topic, TopicTag
+from storage.topics import RECORD_TYPES, tag_records
 from topics.keywords import Tagger, TopicsFileError, load_topics
-from topics.store import RECORD_TYPES, tag_records
 
 # Alembic (storage.db) and the programme file's reader (storage.programme) are
 # imported when a command runs, so that `mwatch --help` starts fast.

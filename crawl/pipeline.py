@@ -30,15 +30,15 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawl.base import SourceSpider
-from matching.mentions import PeopleCache, resolve_pending
 from records import DocumentRef, Page
 from storage import gates, published
 from storage.db import make_engine, make_sessionmaker, require_current_schema
+from storage.mentions import PeopleCache, resolve_pending
 from storage.models import CrawlRun
+from storage.topics import tag_after_crawl
 from storage.upsert import Counts
 from storage.writers import Writer
 from topics.keywords import TopicsFileError
-from topics.store import tag_after_crawl
 
 logger = logging.getLogger(__name__)
 # How many failed pages a run's report lists (the count is always whole).
@@ -280,7 +280,7 @@ class StoragePipeline:
         self.engine.dispose()
 
     def tag_topics(self, session, since: datetime) -> dict:  # noqa: ANN001
-        """Tag the records this run wrote with their topics (topics/store.py);
+        """Tag the records this run wrote with their topics (storage/topics.py);
         a topics file that cannot be read is reported, and fails nothing else."""
         try:
             return tag_after_crawl(session, since, self.crawler.settings["TOPICS_FILE"])

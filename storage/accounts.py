@@ -9,7 +9,7 @@ Format (UTF-8 text, one account a line, `#` starts a comment):
     Куспан Абзал, facebook, abzal.kuspan
 
 Platforms: telegram, instagram, facebook, youtube, twitter. A deputy given by name
-is found by name matching (matching/mentions.py): the account is tied to the
+is found by name matching (storage/mentions.py): the account is tied to the
 deputy when the name links, and waits in the review queue (`mwatch match review`)
 when it is uncertain. A line that cannot be read is reported with its number and
 the rest still load.
@@ -22,9 +22,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.mentions import SOCIAL_ACCOUNT, Mention, MentionLink, record_mentions
+from matching.mentions import SOCIAL_ACCOUNT, Mention, MentionLink
 from records import SocialAccountItem, parse_social_link
 from storage.files import read_text
+from storage.mentions import record_mentions
 from storage.models import Deputy, SocialAccount
 from storage.upsert import Counts, upsert
 

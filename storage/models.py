@@ -464,7 +464,7 @@ class MeetingSource(Base):
 
 class NameMention(Seen, Base):
     """A person named by a source without the Mazhilis's deputy id, and the deputy
-    that name matching (matching/mentions.py) or a person's decision links it to.
+    that name matching (storage/mentions.py) or a person's decision links it to.
 
     The matcher's proposal (`candidate_deputy_id`, `score`, `reason`, ...) is
     recomputed on every write; the link (`status`, `deputy_id`) follows it until a

@@ -5,9 +5,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from matching.mentions import load_candidates
 from matching.people import Candidate
 from storage.db import session_for
+from storage.mentions import load_candidates
 from storage.models import (
     Activity,
     CrawlRun,

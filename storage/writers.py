@@ -10,10 +10,8 @@ from matching.mentions import (
     PARTY_NEWS,
     REQUEST_PARTICIPANT,
     Mention,
-    PeopleCache,
     Proposal,
     participant_status,
-    record_mentions,
 )
 from records import (
     ActivityItem,
@@ -29,6 +27,7 @@ from records import (
     RequestItem,
     ThesisItem,
 )
+from storage.mentions import PeopleCache, record_mentions
 from storage.models import (
     Activity,
     Convocation,

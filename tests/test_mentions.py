@@ -7,16 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from matching.mentions import (
-    PARTY_NEWS,
-    Mention,
-    MentionError,
-    decide,
-    record_mentions,
-)
+from matching.mentions import PARTY_NEWS, Mention
 from records import NewsMentionItem, PartyNewsItem
 from storage import db
 from storage.accounts import load_accounts, read_accounts
+from storage.mentions import MentionError, decide, record_mentions
 from storage.models import (
     Deputy,
     DeputyName,

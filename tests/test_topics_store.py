@@ -22,12 +22,12 @@ from storage.programme import (
     load_programme,
     read_programme,
 )
+from storage.topics import tag_records
 from storage.upsert import Counts
 from storage.writers import Writer
 from tests.e2e import mwatch
 from tests.test_storage import write_samples
 from topics.keywords import Tagger, load_topics
-from topics.store import tag_records
 
 NOW = datetime(2025, 7, 1, 12, tzinfo=UTC)
 
