@@ -1,9 +1,9 @@
 """A Facebook page's feed as the browser renders it (SOURCES.md §4, sample
-`facebook/page.rendered.html`)."""
+`facebook/page.rendered.html`), and the pages a visitor can be sent to instead."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from parsel import Selector
 
@@ -14,6 +14,13 @@ from crawl.text import hashtags_of
 SEE_MORE = 'div[role="button"]'
 # A cut text ends with "… " before its button.
 ELLIPSIS = "…"
+# Where Facebook sends a visitor instead of the page (SOURCES.md §4), by path:
+# "/login/?next=https%3A%2F%2Fwww.facebook.com%2Fabzal.kuspan" for one it wants
+# logged in, "/unsupportedbrowser" for a browser it refuses, and
+# "/checkpoint/828281030927956/" for a session it wants a person to confirm.
+LOGIN_PATH = "/login/"
+UNSUPPORTED_BROWSER_PATH = "/unsupportedbrowser"
+CHECKPOINT_PATH = "/checkpoint/"
 
 
 @dataclass
@@ -84,3 +91,17 @@ def parse_feed(html: str, page_url: str) -> FacebookFeed:
         ],
         login_wall=wall is not None and "hidden" not in wall.attrib,
     )
+
+
+def session_page(url: str) -> str | None:
+    """What the page a Facebook page's address led to is, when it is not the
+    page: "login" (a login form, with the page to come back to in `next`),
+    "unsupported-browser" or "identity-check"."""
+    parts = urlsplit(url)
+    if parts.path.endswith(LOGIN_PATH) and "next" in parse_qs(parts.query):
+        return "login"
+    if parts.path.endswith(UNSUPPORTED_BROWSER_PATH):
+        return "unsupported-browser"
+    if CHECKPOINT_PATH in parts.path:
+        return "identity-check"
+    return None

@@ -10,8 +10,9 @@ import pytest
 from crawl.selectors import LayoutError
 from scrapers.facebook import post_item as facebook_post_item
 from scrapers.facebook_page import parse_feed
+from scrapers.facebook_page import session_page as facebook_session_page
 from scrapers.instagram import post_item as instagram_post_item
-from scrapers.instagram_page import TIMELINE_CONNECTION, parse_timeline
+from scrapers.instagram_page import TIMELINE_CONNECTION, parse_timeline, session_page
 
 FACEBOOK_PAGE = "https://www.facebook.com/abzal.kuspan"
 
@@ -60,13 +61,123 @@ def test_instagram_post_without_caption_or_location(profile):
     assert (post.likes, post.comments) == (98, 3)
 
 
-def test_instagram_graphql_page_has_the_same_nodes(profile_json):
-    media = json.loads(profile_json)["data"]["user"]["edge_owner_to_timeline_media"]
-    del media["count"]
-    media["page_info"] = {"has_next_page": False, "end_cursor": None}
-    page = parse_timeline(json.dumps({"data": {TIMELINE_CONNECTION: media}}))
-    assert [p.shortcode for p in page.posts] == ["CvQk1aBtR2x", "CvNp8LrtQ0b"]
-    assert (page.has_next_page, page.username, page.total) == (False, None, None)
+@pytest.fixture(scope="module")
+def timeline_json(samples):
+    return (samples / "instagram" / "timeline_graphql.json").read_text("utf-8")
+
+
+@pytest.fixture(scope="module")
+def timeline(timeline_json):
+    return parse_timeline(timeline_json)
+
+
+def test_instagram_timeline_page_of_v1_media_and_where_the_next_starts(timeline):
+    assert [p.shortcode for p in timeline.posts] == [
+        "C9xPin0AaQm",
+        "CwA7mX2sK9p",
+        "Cv1bQ0aN3Zt",
+    ]
+    assert [p.id for p in timeline.posts] == [
+        "3390000000000000009",
+        "3160000000000000002",
+        "3150000000000000005",
+    ]
+    assert (timeline.has_next_page, timeline.end_cursor) == (True, "QVFEeXl3X0xiZ0R6")
+    # Only web_profile_info names and counts the profile.
+    assert (timeline.username, timeline.total, timeline.unreadable) == (None, None, [])
+
+
+def test_instagram_timeline_pinned_post_comes_first_and_is_marked(timeline):
+    pinned, *rest = timeline.posts
+    assert pinned.pinned and not any(p.pinned for p in rest)
+    assert [p.shortcode for p in timeline.unpinned] == ["CwA7mX2sK9p", "Cv1bQ0aN3Zt"]
+    assert pinned.posted_at == datetime(2024, 4, 8, 10, 0, tzinfo=UTC)
+    assert pinned.text == (
+        "Сайлау бағдарламамның негізгі тармақтары. Основные пункты моей "
+        "предвыборной программы."
+    )
+    assert (pinned.likes, pinned.comments) == (1204, 88)
+    assert pinned.photos == ["https://scontent.cdninstagram.com/v/t51/pin.jpg"]
+
+
+def test_instagram_timeline_album_has_each_picture_and_hashtags(timeline):
+    album = timeline.posts[1]
+    assert album.posted_at == datetime(2023, 8, 26, 10, 0, tzinfo=UTC)
+    assert album.text.endswith("вода, дорога, школа. #встреча")
+    assert album.hashtags == ["встреча"]
+    assert album.photos == [
+        "https://scontent.cdninstagram.com/v/t51/c1.jpg",
+        "https://scontent.cdninstagram.com/v/t51/c2.jpg",
+    ]
+    assert (album.likes, album.comments) == (402, 31)
+
+
+def test_instagram_timeline_reel_without_caption(timeline):
+    reel = timeline.posts[2]
+    assert (reel.text, reel.hashtags) == (None, [])
+    assert reel.posted_at == datetime(2023, 7, 23, 11, 0, tzinfo=UTC)
+    assert reel.photos == ["https://scontent.cdninstagram.com/v/t51/reel.jpg"]
+    assert (reel.likes, reel.comments) == (95, 4)
+
+
+def test_instagram_timeline_and_profile_give_one_post_the_same_item(
+    timeline, profile_json
+):
+    """The same post read from web_profile_info, then from a timeline page, is
+    one stored post with one hash."""
+    album = timeline.posts[1]
+    payload = json.loads(profile_json)
+    node = payload["data"]["user"]["edge_owner_to_timeline_media"]["edges"][0]
+    node["node"] |= {
+        "id": album.id,
+        "shortcode": album.shortcode,
+        "taken_at_timestamp": int(album.posted_at.timestamp()),
+        "edge_media_to_caption": {"edges": [{"node": {"text": album.text}}]},
+    }
+    first = parse_timeline(json.dumps(payload)).posts[0]
+    items = [instagram_post_item(p, "abzal", "http://x") for p in (first, album)]
+    assert items[0].source_post_id == items[1].source_post_id == "CwA7mX2sK9p"
+    assert items[0].item_hash == items[1].item_hash
+
+
+def test_instagram_older_post_first_is_pinned_though_unmarked(timeline_json):
+    payload = json.loads(timeline_json)
+    edges = payload["data"][TIMELINE_CONNECTION]["edges"]
+    old = edges[2]["node"] | {"taken_at": 1600000000}
+    del edges[0]["node"]["timeline_pinned_user_ids"]
+    edges.insert(0, {"node": old | {"code": "Old0ne"}})
+    page = parse_timeline(json.dumps(payload))
+    assert [p.shortcode for p in page.posts if p.pinned] == ["Old0ne"]
+    # The newest post first is not pinned when nothing after it is newer.
+    assert not page.posts[1].pinned
+
+
+def test_instagram_timeline_node_that_cannot_be_read_costs_itself(timeline_json):
+    payload = json.loads(timeline_json)
+    edges = payload["data"][TIMELINE_CONNECTION]["edges"]
+    del edges[1]["node"]["taken_at"]
+    page = parse_timeline(json.dumps(payload))
+    assert [p.shortcode for p in page.posts] == ["C9xPin0AaQm", "Cv1bQ0aN3Zt"]
+    assert page.unreadable == ["node 1: no 'taken_at' in the JSON"]
+    for edge in edges:
+        edge["node"].pop("code")
+    with pytest.raises(LayoutError, match="no node could be read"):
+        parse_timeline(json.dumps(payload))
+
+
+@pytest.mark.parametrize(
+    "url, kind",
+    [
+        (
+            "https://www.instagram.com/challenge/AXH2kq/?next=/arman.kalykov/",
+            "checkpoint",
+        ),
+        ("https://www.instagram.com/accounts/login/?next=/arman.kalykov/", "login"),
+        ("https://www.instagram.com/arman.kalykov/", None),
+    ],
+)
+def test_instagram_pages_a_session_is_sent_to(url, kind):
+    assert session_page(url) == kind
 
 
 @pytest.mark.parametrize(
@@ -164,3 +275,38 @@ def test_facebook_post_item_is_keyed_by_page_and_id(feed):
     )
     assert item.url == f"{FACEBOOK_PAGE}/posts/pfbid02Xk7aQ1"
     assert item.text == feed.posts[0].text
+
+
+@pytest.mark.parametrize(
+    "url, kind",
+    [
+        (
+            "https://www.facebook.com/login/?next=https%3A%2F%2Fwww.facebook.com"
+            "%2Fabzal.kuspan",
+            "login",
+        ),
+        ("https://www.facebook.com/unsupportedbrowser", "unsupported-browser"),
+        ("https://www.facebook.com/checkpoint/828281030927956/", "identity-check"),
+        # A login form reached on purpose is not a redirect away from a page.
+        ("https://www.facebook.com/login/", None),
+        ("https://www.facebook.com/abzal.kuspan", None),
+    ],
+)
+def test_facebook_pages_a_visitor_is_sent_to(url, kind):
+    assert facebook_session_page(url) == kind
+
+
+def test_facebook_wall_after_more_posts_than_five():
+    """How many posts come before the wall varies (5 to about 10): all are read."""
+    articles = "".join(
+        f'<div role="article"><a href="/p.x/posts/{n}"><abbr data-utime="{n}">'
+        f"</abbr></a></div>"
+        for n in range(8, 0, -1)
+    )
+    html = (
+        f'<div role="feed">{articles}</div>'
+        '<div role="dialog" aria-label="Log in"><form></form></div>'
+    )
+    feed = parse_feed(html, "http://127.0.0.1:8765/facebook/p.x")
+    assert [p.id for p in feed.posts] == [str(n) for n in range(8, 0, -1)]
+    assert feed.login_wall
