@@ -104,7 +104,11 @@ class SourceSpider(scrapy.Spider):
         return date.fromisoformat(today) if today else datetime.now(UTC).date()
 
     def verdict(self) -> str | None:
-        """Why the run failed, if it did: a stop, or a layout that changed."""
+        """Why the run failed, if it did: a stop, or a layout that changed. The
+        records that could not be read, if any, go into the run's report."""
+        unreadable = self.layout.unreadable_records()
+        if unreadable:
+            self.report["unreadable"] = unreadable
         return self.failure or self.layout_changed()
 
     def layout_changed(self) -> str | None:

@@ -4,6 +4,11 @@ whose records lack fields the contract (SOURCES.md) says they carry.
 A record lacking an expected field is not stored (it would overwrite what was
 stored with nothing); a page type where too many are, or that yields nothing at
 all, fails the run with a report of what is missing and where.
+
+A record its parser cannot read at all (a post whose markup is odd) costs itself,
+not its page: the parser reports it as `Unreadable`, the page's other records are
+stored, and the run's report counts such records and names a few; they weigh in
+the same gate as incomplete ones.
 """
 
 from collections import Counter
@@ -12,6 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 EXAMPLE_URLS = 3
+# How many unreadable records the run's report names, of each page type.
+EXAMPLE_RECORDS = 5
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A record a parser could not read, and why; the rest of its page was read.
+
+    `record` names it as the source does, e.g. "kuspan_abzal/1307"."""
+
+    record: str
+    reason: str
 
 
 @dataclass
@@ -20,8 +37,11 @@ class PageTypeAudit:
     records: int = 0
     incomplete: int = 0
     broken_pages: int = 0
+    unreadable: int = 0
     missing: Counter = field(default_factory=Counter)
     example_urls: list[str] = field(default_factory=list)
+    # {"record", "reason", "url"} of the first unreadable records.
+    unreadable_examples: list[dict[str, str]] = field(default_factory=list)
 
     def example(self, url: str) -> None:
         if url not in self.example_urls and len(self.example_urls) < EXAMPLE_URLS:
@@ -70,13 +90,58 @@ class LayoutAudit:
         audit.missing[reason] += 1
         audit.example(url)
 
-    def records_read(self, page_type: str, url: str, count: int) -> None:
-        """A page read by a parser of its own (rendered HTML, say)."""
+    def records_read(
+        self,
+        page_type: str,
+        url: str,
+        count: int,
+        unreadable: Iterable[Unreadable] = (),
+    ) -> None:
+        """A page read by a parser of its own (rendered HTML, say): `count`
+        records read, and those it could not read."""
         audit = self._audit(page_type)
         audit.pages += 1
         audit.records += count
         if not count:
             audit.example(url)
+        for record in unreadable:
+            audit.records += 1
+            audit.unreadable += 1
+            audit.missing[f"unreadable: {record.reason}"] += 1
+            audit.example(url)
+            if len(audit.unreadable_examples) < EXAMPLE_RECORDS:
+                audit.unreadable_examples.append(
+                    {"record": record.record, "reason": record.reason, "url": url}
+                )
+
+    def unreadable_records(self) -> dict[str, Any]:
+        """For the run's report: how many records could not be read, of each page
+        type, and a few of them; empty when every record was read."""
+        counts = {t: a.unreadable for t, a in self.page_types.items() if a.unreadable}
+        if not counts:
+            return {}
+        return {
+            "count": sum(counts.values()),
+            "by_page_type": counts,
+            "examples": [
+                {"page_type": page_type, **example}
+                for page_type, audit in self.page_types.items()
+                for example in audit.unreadable_examples
+            ],
+        }
+
+    def _bad_records(self, audit: PageTypeAudit) -> str:
+        """ "98 of 98 records lack expected fields (more than 10%)"."""
+        parts = []
+        if audit.incomplete:
+            parts.append(
+                f"{audit.incomplete} of {audit.records} records lack expected fields"
+            )
+        if audit.unreadable:
+            parts.append(
+                f"{audit.unreadable} of {audit.records} records could not be read"
+            )
+        return f"{' and '.join(parts)} (more than {self.max_missing_rate:.0%})"
 
     def problems(self, may_be_empty: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The page types that look broken, with what is missing and where."""
@@ -86,13 +151,12 @@ class LayoutAudit:
                 problem = f"none of its {audit.pages} pages could be read"
             elif audit.records == 0 and page_type not in may_be_empty:
                 problem = f"its {audit.pages} pages yielded no record"
-            elif audit.records and audit.incomplete / audit.records > (
-                self.max_missing_rate
+            elif (
+                audit.records
+                and (audit.incomplete + audit.unreadable) / audit.records
+                > self.max_missing_rate
             ):
-                problem = (
-                    f"{audit.incomplete} of {audit.records} records lack expected "
-                    f"fields (more than {self.max_missing_rate:.0%})"
-                )
+                problem = self._bad_records(audit)
             else:
                 continue
             found.append(

@@ -1,7 +1,9 @@
 """Deputies' Telegram channels through their public preview (SOURCES.md §2).
 
 The channels are the stored Telegram accounts (from the deputies' `telegram_link`).
-Each preview page holds 20 posts; `?before=<id>` pages back. A nightly crawl stops
+Each preview page holds 20 posts; `?before=<id>` pages back, until a page without a
+"more" link (or the empty page before the channel's first post). A post the parser
+cannot read costs itself, counted in the run's report. A nightly crawl stops
 at posts stored unchanged and older than its last success; a first crawl reads
 `TELEGRAM_HISTORY_DAYS` back; a backfill its window.
 """
@@ -79,8 +81,15 @@ class TelegramSpider(AccountsSpider):
         except (LayoutError, ValueError, KeyError) as exc:
             yield self.unreadable(document, "channel-page", str(exc))
             return
+        # An odd post costs itself: counted here, named in the run's report.
+        self.layout.records_read(
+            "channel-page", response.url, len(page.posts), page.unreadable
+        )
+        for odd in page.unreadable:
+            self.logger.warning("post %s unreadable: %s", odd.record, odd.reason)
+        # The empty page `?before=` a channel's first post has no posts and no
+        # "more" link: the channel's history ends there.
         posts = [post for post in page.posts if not post.service]
-        self.layout.records_read("channel-page", response.url, len(page.posts))
         items = [post_item(post) for post in posts]
         for item in items:
             item.document = document.ref

@@ -76,3 +76,126 @@ def test_views_that_are_no_count_are_a_layout_error():
 def test_a_page_without_history_is_a_layout_error():
     with pytest.raises(LayoutError, match="tgme_channel_history"):
         parse_channel_page("<html><body><div class='tgme_page'></div></body></html>")
+
+
+# An album (channel_album.html): one post whose media are grouped, its text in a
+# text div nested in another.
+
+
+@pytest.fixture(scope="module")
+def album_page(samples):
+    return parse_channel_page(
+        (samples / "telegram" / "channel_album.html").read_text("utf-8")
+    )
+
+
+@pytest.fixture(scope="module")
+def album(album_page):
+    return {post.id: post for post in album_page.posts}[1307]
+
+
+def test_an_album_is_one_post_named_by_one_id(album_page):
+    assert [p.id for p in album_page.posts] == [1304, 1307]
+
+
+def test_an_album_is_not_an_unreadable_post(album_page):
+    assert album_page.unreadable == []
+
+
+def test_an_albums_nested_text_is_read_once(album):
+    assert album.text == (
+        "Шыңғырлау ауданы, Алмаз ауылының тұрғындарымен кездестім. 15 наурызда "
+        "жиналысқа 120 адам келді.\n"
+        "Встретился с жителями села Алмаз Чингирлауского района."
+    )
+
+
+def test_an_albums_media_are_every_photo_and_the_videos_thumbnail(album):
+    assert album.photos == [
+        "https://cdn4.telesco.pe/file/album1305.jpg",
+        "https://cdn4.telesco.pe/file/album1306.jpg",
+        "https://cdn4.telesco.pe/file/album1307.jpg",
+    ]
+
+
+def test_an_albums_date_and_url(album):
+    assert album.posted_at == datetime(2024, 3, 15, 12, 20, tzinfo=UTC)
+    assert album.url == "https://t.me/kuspan_abzal/1307"
+
+
+def test_an_albums_views(album):
+    assert album.views == 5600
+
+
+def test_the_post_beside_an_album_keeps_its_text(album_page):
+    assert album_page.posts[0].text == (
+        "Сенбі күні Орал қаласында азаматтарды қабылдаймын. "
+        "В субботу веду прием граждан в Уральске."
+    )
+
+
+def test_the_album_page_leads_to_older_posts(album_page):
+    assert album_page.before == 1304
+
+
+# The page `?before=` the channel's first post (channel_before_first.html).
+
+
+@pytest.fixture(scope="module")
+def before_first(samples):
+    return parse_channel_page(
+        (samples / "telegram" / "channel_before_first.html").read_text("utf-8")
+    )
+
+
+def test_the_page_before_the_first_post_has_the_channels_header(before_first):
+    assert (before_first.title, before_first.username) == (
+        "Абзал Құспан",
+        "@kuspan_abzal",
+    )
+
+
+def test_the_page_before_the_first_post_has_no_post(before_first):
+    assert before_first.posts == [] and before_first.unreadable == []
+
+
+def test_the_page_before_the_first_post_leads_nowhere_older(before_first):
+    assert before_first.before is None
+
+
+# One odd post costs itself, not its page.
+
+
+def with_messages(sample, change):
+    """The sample with `change` applied to its markup."""
+    return parse_channel_page(change(sample.read_text("utf-8")))
+
+
+def test_a_post_without_its_time_is_unreadable_and_the_others_are_read(samples):
+    page = with_messages(
+        samples / "telegram" / "channel.html",
+        lambda html: html.replace(
+            '<time datetime="2023-07-06T06:05:00+00:00"', "<time"
+        ),
+    )
+    assert [p.id for p in page.posts] == [1201, 1202, 1204]
+    [odd] = page.unreadable
+    assert odd.record == "kuspan_abzal/1203"
+    assert "datetime" in odd.reason
+
+
+def test_a_post_with_two_texts_side_by_side_is_unreadable(samples):
+    page = with_messages(
+        samples / "telegram" / "channel_album.html",
+        lambda html: html.replace(
+            "</div></div>\n",
+            '</div></div><div class="tgme_widget_message_text">?</div>\n',
+            1,
+        ),
+    )
+    assert [p.id for p in page.posts] == [1304]
+    [odd] = page.unreadable
+    assert (odd.record, odd.reason) == (
+        "kuspan_abzal/1307",
+        "expected at most one message text, found 2",
+    )
