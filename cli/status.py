@@ -74,6 +74,26 @@ def unfinished_sources(session: Session) -> list[str]:
     ]
 
 
+def unreadable_lines(report: dict) -> list[str]:
+    """The records a run could not read (and stored without): how many, and a few
+    by the source's name for them, with why."""
+    unreadable = report.get("unreadable")
+    if not unreadable:
+        return []
+    kinds = ", ".join(
+        f"{n} on {kind} pages" for kind, n in unreadable["by_page_type"].items()
+    )
+    lines = [
+        f"      unreadable records: {unreadable['count']} ({kinds}), not stored; "
+        "the rest of their pages was"
+    ]
+    lines += [
+        f"      unreadable: {odd['record']} on {odd['url']}: {odd['reason']}"
+        for odd in unreadable["examples"][:5]
+    ]
+    return lines
+
+
 def format_runs(runs: list[CrawlRun]) -> str:
     """A plain-text table, newest run first, with each problem under its run."""
     header = "  ".join(title.ljust(width) for title, width in COLUMNS).rstrip()
@@ -103,6 +123,7 @@ def format_runs(runs: list[CrawlRun]) -> str:
         report = run.report or {}
         for page in report.get("failed_pages", [])[:5]:
             lines.append(f"      failed page: {page['url']}: {page['reason']}")
+        lines += unreadable_lines(report)
         for alert in report.get("alerts", []):
             lines.append(f"      ALERT: {alert}")
         for warning in report.get("warnings", [])[:5]:
