@@ -163,10 +163,26 @@ def _write_json(path: Path, value: Any) -> None:
     _replace(path, write, None)
 
 
+# What a spreadsheet reads as the start of a formula: a cell such as
+# =HYPERLINK("http://evil.example","x") in a request's title would run when a
+# monitor opens the CSV file. OWASP's rule: such a cell starts with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would read as a formula, with a single
+    quote before it (the JSON exports keep it as it is); other values as given."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[dict]) -> None:
     def write(file: Any) -> None:
         writer = csv.DictWriter(file, columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(
+            {key: spreadsheet_safe(value) for key, value in row.items()} for row in rows
+        )
 
     _replace(path, write, "")

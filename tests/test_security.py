@@ -2,6 +2,8 @@
 stored as text (never as SQL), and credentials never reach logs or the database."""
 
 import copy
+import csv
+import json
 
 import pytest
 from scrapy import Request
@@ -122,3 +124,77 @@ def test_the_database_password_is_never_logged_or_stored(postgres_url):
         reports = [str(r) for r in session.scalars(select(CrawlRun.report))]
     engine.dispose()
     assert reports and all(password not in report for report in reports)
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+7 701 000 00 00",
+    "-2+3",
+    "@SUM(A1:A9)",
+]
+# U+202E RIGHT-TO-LEFT OVERRIDE, a zero-width space, a soft hyphen and a byte order
+# mark; the zero-width joiner of "👩‍💻" is kept.
+INVISIBLE = "Отчёт\u202etxt.exe\u200b об\u00adразовании\ufeff 👩\u200d💻"
+SHOWN = "Отчётtxt.exe образовании 👩\u200d💻"
+
+
+@pytest.mark.e2e
+def test_formulas_are_neutralised_in_csv_and_format_characters_dropped(
+    sqlite_url, tmp_path
+):
+    """A monitor opening the CSV export in a spreadsheet runs no formula a
+    source slipped into a title; the JSON export keeps the title as it is; an
+    invisible character that reorders or hides text never reaches the database."""
+    hostile = copy.deepcopy(generate_dataset())
+    requests = hostile["requests"][: len(FORMULAS) + 1]
+    for request, value in zip(requests, [*FORMULAS, INVISIBLE], strict=True):
+        request["title"] = value
+    deputy = next(d for d in hostile["deputies"] if d["kk"]["is_active"])
+    deputy["kk"]["first_name"] = deputy["ru"]["first_name"] = "Аб\u202eзал"
+    path = tmp_path / "hostile.json"
+    dump_dataset(hostile, path)
+    db.upgrade(sqlite_url)
+    with ReplicaProcess(dataset=path) as replica:
+        environment = {"DATABASE_URL": sqlite_url, "MWATCH_MAZHILIS_URL": replica.url}
+        result = mwatch(
+            "crawl", "mazhilis-deputies", "mazhilis-requests", env=environment
+        )
+    assert result.code == 0, result.stdout + result.stderr
+    expected = dict(zip([r["id"] for r in requests], [*FORMULAS, SHOWN], strict=True))
+    with db.session_for(sqlite_url) as session:
+        stored = dict(
+            session.execute(
+                select(DeputyRequest.mazhilis_id, DeputyRequest.title).where(
+                    DeputyRequest.mazhilis_id.in_(expected)
+                )
+            ).all()
+        )
+        names = set(
+            session.scalars(
+                select(DeputyName.first_name)
+                .join(DeputyName.deputy)
+                .where(Deputy.mazhilis_id == deputy["kk"]["id"])
+            )
+        )
+    assert stored == expected
+    assert names == {"Абзал"}
+
+    for fmt in ("csv", "json"):
+        done = mwatch(
+            "export", "--format", fmt, "--out", str(tmp_path / fmt), env=environment
+        )
+        assert done.code == 0, done.stderr
+    with open(tmp_path / "csv" / "requests.csv", encoding="utf-8", newline="") as file:
+        in_csv = {
+            int(row["mazhilis_id"]): row["title"]
+            for row in csv.DictReader(file)
+            if int(row["mazhilis_id"]) in expected
+        }
+    assert in_csv == {
+        mazhilis_id: ("'" + title if title in FORMULAS else title)
+        for mazhilis_id, title in expected.items()
+    }
+    in_json = json.loads((tmp_path / "json" / "requests.json").read_text("utf-8"))
+    assert {
+        r["mazhilis_id"]: r["title"] for r in in_json if r["mazhilis_id"] in expected
+    } == expected
