@@ -4,20 +4,29 @@
 - `POST /api/graphql/` with `variables={"page", "cursor", "count"}`: the next
   posts, 401 without the `c_user` a login set;
 - `/<page>/posts/<id>`: a post; `/login/`: the login form (`email`, `pass`).
+
+How many posts an anonymous visitor sees before the login wall varies by page,
+5 to 10 (`first_posts`); one page in five (`redirects_anonymous`) sends a visitor
+without a session straight to `/login/?next=<the page's URL>` instead
+(SOURCES.md §4). What a session may be met with instead (an unsupported-browser
+page, an identity check) is faults.py's.
 """
 
 import json
 from datetime import UTC, datetime
 from html import escape
+from urllib.parse import quote
 
 from aiohttp import web
 
 from replica.facebook_page import render_shell
 from replica.http import add_get, json_response, request_language
-from replica.logins import LoginForm, token
+from replica.logins import LoginForm, session_cookie, token
 
 PREFIX = "/facebook"
+# The posts a page carries before any scroll: FIRST_POSTS to MAX_FIRST_POSTS.
 FIRST_POSTS = 5
+MAX_FIRST_POSTS = 10
 MAX_POSTS = 10
 NOT_LOGGED_IN = {"error": 1357001, "errorSummary": "You must log in to continue"}
 BAD_QUERY = {"error": 1357004, "errorSummary": "Invalid request"}
@@ -45,6 +54,22 @@ HOME = (
 )
 
 
+def _share(seed: int, *parts: str) -> int:
+    return int(token(seed, *parts)[:8], 16)
+
+
+def first_posts(seed: int, page: str) -> int:
+    """How many posts `page` shows before anyone scrolls (and an anonymous
+    visitor at all): 5 to 10."""
+    spread = MAX_FIRST_POSTS - FIRST_POSTS + 1
+    return FIRST_POSTS + _share(seed, "facebook-first-posts", page) % spread
+
+
+def redirects_anonymous(seed: int, page: str) -> bool:
+    """Whether `page` sends a visitor without a session to the login form."""
+    return _share(seed, "facebook-login-redirect", page) % 5 == 0
+
+
 class FacebookSite:
     """Serves the dataset's Facebook pages, newest posts first."""
 
@@ -58,6 +83,7 @@ class FacebookSite:
             }
             for page, account in dataset["facebook"].items()
         }
+        self.seed = dataset["seed"]
         login = dataset["logins"].get("facebook")
         self.user = None
         cookies = {}
@@ -103,7 +129,12 @@ class FacebookSite:
             return web.Response(
                 status=404, text=NOT_FOUND_PAGE, content_type="text/html"
             )
-        first = self.posts(page, 0, FIRST_POSTS)
+        logged_in = self.logged_in(request)
+        if not logged_in and redirects_anonymous(self.seed, page):
+            raise web.HTTPFound(
+                f"{PREFIX}/login/?next={quote(str(request.url), safe='')}"
+            )
+        first = self.posts(page, 0, first_posts(self.seed, page))
         config = {
             "language": "ru" if request_language(request) == "ru" else "en",
             "page": page,
@@ -117,9 +148,13 @@ class FacebookSite:
         html = render_shell(config, self.login.action)
         return web.Response(text=html, content_type="text/html", charset="utf-8")
 
+    def logged_in(self, request: web.Request) -> bool:
+        """Whether the request carries the session a login set."""
+        return self.user is not None and session_cookie(request, "c_user") == self.user
+
     async def graphql(self, request: web.Request) -> web.Response:
         """POST /api/graphql/: more posts of a page, for a logged-in browser."""
-        if self.user is None or request.cookies.get("c_user") != self.user:
+        if not self.logged_in(request):
             return json_response(NOT_LOGGED_IN, status=401)
         form = await request.post()
         try:

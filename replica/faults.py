@@ -21,6 +21,21 @@ before, since start or the last /__replica__/reset), so tests can predict it:
   path_qs) < 0.2) is cut in the middle, or is a 200 holding an error message;
   attempt 1 is whole.
 
+- the social profiles, what SOURCES.md §3-4 say Instagram and Facebook meet a
+  monitor with, each on the accounts `targeted(seed, profile, handle)` picks
+  (fraction(seed, profile, handle) < 1/2), the others served as usual:
+  - anonymous-401, anonymous-403: Instagram's web_profile_info answers 401
+    ("Please wait a few minutes") or 403 to a request without `sessionid`;
+  - rate-limited: web_profile_info answers 429, with or without a session;
+  - checkpoint: a profile or page asked for with a session (`sessionid`,
+    `c_user`) redirects to the confirmation a person must pass: Instagram's
+    /instagram/challenge/<id>/?next=..., Facebook's identity check
+    /facebook/checkpoint/<id>/?next=...;
+  - unsupported-browser: a Facebook page asked for with a session redirects to
+    /facebook/unsupportedbrowser;
+  - expired-session: on every account, the sites no longer know the session
+    the browser's cookies name (logins.SESSION_EXPIRED): logged out silently.
+
 fraction(*parts) is the first 8 bytes of SHA-256 over the parts joined by "|", as an
 integer, divided by 2**64. /robots.txt and /__replica__/ are never faulted.
 """
@@ -34,6 +49,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from replica.http import json_response
+from replica.logins import SESSION_EXPIRED, token
 from replica.stats import ReplicaStats
 
 # Which faults each profile injects: (delays, errors, layout change).
@@ -47,6 +63,17 @@ PROFILES = {
     "encodings": (False, False, "encodings"),
     "garbled": (False, False, "garbled"),
 }
+# The social profiles, by name: what each does is `social_fault`'s.
+SOCIAL_PROFILES = (
+    "anonymous-401",
+    "anonymous-403",
+    "rate-limited",
+    "checkpoint",
+    "unsupported-browser",
+    "expired-session",
+)
+PROFILES |= {name: (False, False, None) for name in SOCIAL_PROFILES}
+TARGETED_SHARE = 0.5
 GARBLED_SHARE = 0.2
 # What a Django site behind a proxy answers, with status 200, when its backend is
 # down: a message, not the data.
@@ -82,6 +109,117 @@ class Fault:
     status: int | None = None
 
 
+INSTAGRAM = "/instagram"
+FACEBOOK = "/facebook"
+PROFILE_INFO = f"{INSTAGRAM}/api/v1/users/web_profile_info/"
+# Instagram's answers to an anonymous visitor it refuses, and to one asking too
+# often (SOURCES.md §3).
+PLEASE_WAIT = {
+    "message": "Please wait a few minutes before you try again.",
+    "require_login": True,
+    "status": "fail",
+}
+FORBIDDEN = {"message": "login_required", "require_login": True, "status": "fail"}
+RATE_LIMITED = {
+    "message": "Please wait a few minutes before you try again.",
+    "status": "fail",
+}
+# The paths of the pages the social profiles redirect to, and a page of each.
+CHECKPOINTS = {INSTAGRAM: "/challenge/", FACEBOOK: "/checkpoint/"}
+UNSUPPORTED_BROWSER = f"{FACEBOOK}/unsupportedbrowser"
+SESSION_COOKIES = {INSTAGRAM: "sessionid", FACEBOOK: "c_user"}
+PAGE = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>'
+    '</head><body><main role="main"><h1>{title}</h1><p>{text}</p></main>'
+    "</body></html>"
+)
+PAGES = {
+    "checkpoint": (
+        "Help us confirm it's you",
+        "We detected an unusual login attempt. To secure your account, we'll "
+        "send you a security code.",
+    ),
+    "identity": (
+        "Confirm your identity",
+        "For your security, we need to confirm that this account belongs to you.",
+    ),
+    "unsupported": (
+        "Facebook is not available on this browser",
+        "To continue using Facebook, get one of the browsers below.",
+    ),
+}
+# Paths under a site's prefix that are not an account.
+NOT_ACCOUNTS = frozenset(
+    {"", "api", "graphql", "p", "accounts", "login", "challenge", "checkpoint"}
+)
+
+
+def targeted(seed: int, profile: str, handle: str) -> bool:
+    """Whether a social profile's fault falls on the account `handle`."""
+    return fraction(seed, profile, handle) < TARGETED_SHARE
+
+
+def _redirect(location: str) -> web.Response:
+    return web.Response(status=302, headers={"Location": location})
+
+
+def _page(kind: str) -> web.Response:
+    title, text = PAGES[kind]
+    return web.Response(
+        text=PAGE.format(title=title, text=text), content_type="text/html"
+    )
+
+
+def _account(request: web.Request) -> tuple[str, str] | None:
+    """(site prefix, handle) of a request for a profile or a page itself."""
+    for site in (INSTAGRAM, FACEBOOK):
+        if request.path.startswith(site + "/"):
+            parts = request.path[len(site) :].strip("/").split("/")
+            if len(parts) == 1 and parts[0] not in NOT_ACCOUNTS:
+                return site, parts[0].lower()
+    return None
+
+
+def social_fault(
+    profile: str, seed: int, request: web.Request
+) -> web.StreamResponse | None:
+    """The answer a social profile gives instead of the site's, if any; an
+    expired session is marked on the request for the site to see."""
+    if profile == "expired-session":
+        request[SESSION_EXPIRED] = True
+        return None
+    for site, path in CHECKPOINTS.items():
+        if request.path.startswith(site + path):
+            return _page("checkpoint" if site == INSTAGRAM else "identity")
+    if request.path == UNSUPPORTED_BROWSER:
+        return _page("unsupported")
+    if request.path == PROFILE_INFO:
+        username = request.query.get("username", "").lower()
+        if not targeted(seed, profile, username):
+            return None
+        if profile == "rate-limited":
+            return json_response(RATE_LIMITED, status=429)
+        anonymous = SESSION_COOKIES[INSTAGRAM] not in request.cookies
+        if anonymous and profile == "anonymous-401":
+            return json_response(PLEASE_WAIT, status=401)
+        if anonymous and profile == "anonymous-403":
+            return json_response(FORBIDDEN, status=403)
+        return None
+    account = _account(request)
+    if account is None or not targeted(seed, profile, account[1]):
+        return None
+    site, handle = account
+    if SESSION_COOKIES[site] not in request.cookies:
+        return None
+    back = f"?next={request.path}"
+    if profile == "checkpoint":
+        code = token(seed, "checkpoint", handle)[:12]
+        return _redirect(f"{site}{CHECKPOINTS[site]}{code}/{back}")
+    if profile == "unsupported-browser" and site == FACEBOOK:
+        return _redirect(UNSUPPORTED_BROWSER)
+    return None
+
+
 class FaultPlan:
     """Decides the fault of each request under one profile and seed."""
 
@@ -91,6 +229,7 @@ class FaultPlan:
             raise ValueError(f"unknown fault profile {profile!r} (valid: {valid})")
         self.seed = seed
         self.delays, self.errors, self.layout = PROFILES[profile]
+        self.social = profile if profile in SOCIAL_PROFILES else None
 
     def decide(self, path_qs: str, attempt: int) -> Fault:
         """The fault for the `attempt`-th request (from 0) of `path_qs`."""
@@ -208,6 +347,11 @@ def fault_middleware(plan: FaultPlan, stats: ReplicaStats) -> Middleware:
         attempt = stats.record(request.path, request.path_qs)
         if request.path in UNFAULTED_PATHS:
             return await handler(request)
+        if plan.social:
+            answer = social_fault(plan.social, plan.seed, request)
+            if answer is not None:
+                stats.faults[plan.social] += 1
+                return answer
         fault = plan.decide(request.path_qs, attempt)
         if fault.delay:
             stats.faults["delay"] += 1

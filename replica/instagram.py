@@ -1,11 +1,18 @@
 """Instagram profiles (SOURCES.md §3), under /instagram.
 
 - `/<username>/`: the page rendered by script (instagram_page.py);
-- `/api/v1/users/web_profile_info/?username=<u>`: the profile and its newest 12
-  posts (400 without the header `x-ig-app-id: 936619743392459`);
+- `/api/v1/users/web_profile_info/?username=<u>`: the profile and its first 12
+  posts (400 without the header `x-ig-app-id: 936619743392459`), nodes shaped as
+  in the sample `instagram/web_profile_info.json`;
 - `/graphql/query?doc_id=7898261790222653&variables={"username", "after",
-  "first"}`: the next posts, 401 without the `sessionid` a login set;
+  "first"}`: the next posts as v1 media objects (the sample
+  `instagram/timeline_graphql.json`), 401 without the `sessionid` a login set;
 - `/p/<shortcode>/`: a post; `/accounts/login/`: the login form.
+
+A profile with more than 12 posts has its oldest post pinned: it comes first, before
+the newest (SOURCES.md §3), marked in the timeline by `timeline_pinned_user_ids`
+and in `web_profile_info` by its place alone. What a session or visitor may be
+met with instead (401, 403 and 429 answers, a checkpoint) is faults.py's.
 """
 
 import base64
@@ -18,7 +25,7 @@ from aiohttp import web
 
 from replica.http import add_get, json_response
 from replica.instagram_page import render_shell
-from replica.logins import LoginForm, token
+from replica.logins import LoginForm, session_cookie, token
 
 PREFIX = "/instagram"
 APP_ID = "936619743392459"
@@ -75,8 +82,14 @@ def offset_of(cursor: str) -> int | None:
     return int(number) if number != text and number.isdigit() else None
 
 
+def user_pk(username: str) -> str:
+    """The profile's numeric id, as the API gives it: "48211937702"."""
+    return str(int(token(0, "instagram-user", username)[:12], 16))
+
+
 def node(post: dict) -> dict:
-    """A post as the API gives it (the sample's node, `truth` left out)."""
+    """A post as web_profile_info gives it (the sample's node, `truth` left
+    out)."""
     caption = post["caption"]
     return {
         "__typename": "GraphImage",
@@ -91,6 +104,66 @@ def node(post: dict) -> dict:
     }
 
 
+def _candidates(url: str, width: int, height: int) -> dict:
+    return {"candidates": [{"url": url, "width": width, "height": height}]}
+
+
+def media(post: dict, username: str, pinned: bool) -> dict:
+    """A post as a timeline page gives it: a v1 media object (the sample's
+    node). Every fifth post is an album of two pictures, every fifth after it a
+    reel, the others pictures."""
+    pk, owner = post["id"], user_pk(username)
+    caption = post["caption"]
+    kind = int(pk) % 5
+    item = {
+        "code": post["shortcode"],
+        "pk": pk,
+        "id": f"{pk}_{owner}",
+        "media_type": {0: 8, 1: 2}.get(kind, 1),
+        "product_type": {0: "carousel_container", 1: "clips"}.get(kind, "feed"),
+        "taken_at": post["taken_at_timestamp"],
+        "caption": None
+        if caption is None
+        else {"text": caption, "created_at": post["taken_at_timestamp"]},
+        "like_count": int(pk) % 997,
+        "comment_count": int(pk) % 61,
+        "image_versions2": _candidates(post["display_url"], 1080, 1350),
+        "user": {"pk": owner, "username": username},
+    }
+    if pinned:
+        item["timeline_pinned_user_ids"] = [owner]
+    if kind == 0:
+        second = post["display_url"].replace(".jpg", "_2.jpg")
+        item["carousel_media"] = [
+            {
+                "pk": f"{pk}{n}",
+                "media_type": 1,
+                "image_versions2": _candidates(u, 1080, 1080),
+            }
+            for n, u in enumerate((post["display_url"], second), start=1)
+        ]
+    elif kind == 1:
+        video = post["display_url"].replace("/t51/", "/t50/").replace(".jpg", ".mp4")
+        item["video_versions"] = [{"url": video, "width": 720, "height": 1280}]
+    return item
+
+
+def timeline_order(posts: list[dict]) -> list[dict]:
+    """A profile's posts as it shows them: newest first, but with more than one
+    page of them the oldest pinned at the top."""
+    newest_first = sorted(
+        posts, key=lambda p: (p["taken_at_timestamp"], p["id"]), reverse=True
+    )
+    if len(newest_first) > PER_PAGE:
+        return [newest_first[-1], *newest_first[:-1]]
+    return newest_first
+
+
+def pinned_post(posts: list[dict]) -> dict | None:
+    """The post a profile pinned, if any."""
+    return timeline_order(posts)[0] if len(posts) > PER_PAGE else None
+
+
 class InstagramSite:
     """Serves the dataset's Instagram accounts, newest posts first."""
 
@@ -98,11 +171,8 @@ class InstagramSite:
         self.accounts = {
             username: {
                 **account,
-                "posts": sorted(
-                    account["posts"],
-                    key=lambda p: (p["taken_at_timestamp"], p["id"]),
-                    reverse=True,
-                ),
+                "posts": timeline_order(account["posts"]),
+                "pinned": pinned_post(account["posts"]),
             }
             for username, account in dataset["instagram"].items()
         }
@@ -127,9 +197,11 @@ class InstagramSite:
             "password.",
         )
 
-    def connection(self, username: str, offset: int) -> dict:
-        """`{"count", "page_info", "edges"}` of the 12 posts from `offset`."""
-        posts = self.accounts[username]["posts"]
+    def connection(self, username: str, offset: int, timeline: bool) -> dict:
+        """`{"count", "page_info", "edges"}` of the 12 posts from `offset`, as
+        web_profile_info gives them or as a `timeline` page does."""
+        account = self.accounts[username]
+        posts = account["posts"]
         page = posts[offset : offset + PER_PAGE]
         end = offset + len(page)
         return {
@@ -138,7 +210,14 @@ class InstagramSite:
                 "has_next_page": end < len(posts),
                 "end_cursor": cursor_of(end),
             },
-            "edges": [{"node": node(post)} for post in page],
+            "edges": [
+                {
+                    "node": media(post, username, post is account["pinned"])
+                    if timeline
+                    else node(post)
+                }
+                for post in page
+            ],
         }
 
     async def profile_info(self, request: web.Request) -> web.Response:
@@ -150,18 +229,18 @@ class InstagramSite:
         if account is None:
             return json_response(USER_NOT_FOUND, status=404)
         user = {
-            "id": str(int(token(0, "instagram-user", username)[:12], 16)),
+            "id": user_pk(username),
             "username": username,
             "full_name": account["full_name"],
             "biography": "Мәжіліс депутаты",
             "is_private": False,
-            "edge_owner_to_timeline_media": self.connection(username, 0),
+            "edge_owner_to_timeline_media": self.connection(username, 0, False),
         }
         return json_response({"data": {"user": user}, "status": "ok"})
 
     async def graphql(self, request: web.Request) -> web.Response:
         """GET /graphql/query?doc_id=...&variables=<JSON>: the next posts."""
-        if self.session is None or request.cookies.get(COOKIE) != self.session:
+        if self.session is None or session_cookie(request, COOKIE) != self.session:
             return json_response(PLEASE_WAIT, status=401)
         try:
             variables = json.loads(request.query.get("variables", ""))
@@ -173,7 +252,7 @@ class InstagramSite:
             return json_response(BAD_QUERY, status=400)
         if username not in self.accounts:
             return json_response(USER_NOT_FOUND, status=404)
-        connection = self.connection(username, offset)
+        connection = self.connection(username, offset, True)
         del connection["count"]
         return json_response({"data": {CONNECTION: connection}, "status": "ok"})
 

@@ -2,7 +2,8 @@
 
 The script fetches `web_profile_info` (with the app id header) and renders the
 first posts as `article a[href="/instagram/p/<shortcode>/"]`; each time the page is
-scrolled to the bottom it fetches the next 12 from `/instagram/graphql/query`. A
+scrolled to the bottom it fetches the next 12 from `/instagram/graphql/query`,
+whose nodes are v1 media objects (`code`, `caption.text`, `image_versions2`). A
 401 there (no session) shows the login wall, `div[role=dialog]` with "Log in", and
 nothing more loads.
 """
@@ -16,14 +17,21 @@ SCRIPT = """
   let cursor = null;
   let more = false;
   let loading = false;
+  // A web_profile_info node, or a timeline page's v1 media object.
   function article(node) {
     const box = document.createElement("article");
     const link = document.createElement("a");
-    link.href = config.prefix + "/p/" + node.shortcode + "/";
     const image = document.createElement("img");
-    const captions = node.edge_media_to_caption.edges;
-    image.alt = captions.length ? captions[0].node.text : "";
-    image.src = node.display_url;
+    if ("code" in node) {
+      link.href = config.prefix + "/p/" + node.code + "/";
+      image.alt = node.caption ? node.caption.text : "";
+      image.src = node.image_versions2.candidates[0].url;
+    } else {
+      const captions = node.edge_media_to_caption.edges;
+      link.href = config.prefix + "/p/" + node.shortcode + "/";
+      image.alt = captions.length ? captions[0].node.text : "";
+      image.src = node.display_url;
+    }
     link.append(image);
     box.append(link);
     return box;
@@ -50,6 +58,11 @@ SCRIPT = """
       "/api/v1/users/web_profile_info/?username=" +
       encodeURIComponent(config.username),
       {headers: {"x-ig-app-id": config.appId}, credentials: "same-origin"});
+    if (response.status === 401 || response.status === 403) {
+      wall();
+      return;
+    }
+    if (!response.ok) return;
     const user = (await response.json()).data.user;
     document.querySelector("header h2").textContent = user.username;
     document.querySelector("header .full-name").textContent = user.full_name;

@@ -3,7 +3,9 @@
 The dataset's `logins` name one account per site. A correct form sets the site's
 session cookies, whose values are fixed by the seed and the account, so a saved
 browser state stays valid for the same dataset; a wrong one shows the form again
-with an error.
+with an error. The sites ask `session_cookie` for a session's cookie, which the
+"expired-session" fault profile (faults.py) hides: the browser still sends it,
+the site no longer knows it, as when a saved session expires without notice.
 """
 
 import hashlib
@@ -28,6 +30,16 @@ FORM = """<!DOCTYPE html>
 </html>
 """
 ERROR = '\n  <p id="login_error" role="alert">{message}</p>'
+# Set on a request whose session the site no longer knows (faults.py).
+SESSION_EXPIRED = "mwatch_session_expired"
+
+
+def session_cookie(request: web.Request, name: str) -> str | None:
+    """The value of the session cookie `name`, as the site sees it: None when
+    absent, or when the session it names has expired."""
+    if request.get(SESSION_EXPIRED):
+        return None
+    return request.cookies.get(name)
 
 
 def token(seed: int, *parts: str) -> str:
