@@ -3,7 +3,13 @@ validation.
 
 - `telegram`: `{channel: {"title", "username", "description", "public": bool,
   "posts": [{"id", "date" (ISO 8601 UTC), "text", "hashtags", "photos", "views",
-  "edited", "forwarded_from", "service", "truth"}]}}`, posts by id;
+  "edited", "forwarded_from", "service", "truth"}]}}`, posts by id. Optional: a
+  channel's `first_id`, where its history starts when its first posts were deleted
+  (below its first post's id: the oldest page still offers older posts, and that
+  page is empty); a post's `album`, the kinds ("photo", "video") of an album's
+  media, one a photo URL (a video's is its thumbnail), the post's id being the
+  last medium's; a post's `markup`, "plain" or "no-datetime" (its time without
+  the datetime attribute: a post no parser can date, for tests of odd posts);
 - `instagram`: `{username: {"full_name", "posts": [{"id", "shortcode",
   "taken_at_timestamp", "display_url", "caption", "truth"}]}}`, oldest first;
 - `facebook`: `{page: {"name", "posts": [{"id", "utime", "text", "truth"}]}}`,
@@ -64,6 +70,14 @@ FORWARD_SOURCES = (
     ("Хабар 24", "khabar24"),
 )
 SERVICE_TEXTS = ("Channel photo updated", "Live stream started", "Live stream finished")
+# Telegram's albums (SOURCES.md §2): which posts of several photos are sent as
+# one, and how likely its last medium is a video.
+ALBUM_SHARE = 0.5
+ALBUM_VIDEO_SHARE = 0.3
+# Channels whose first posts were deleted: their oldest page offers older posts.
+DELETED_START_SHARE = 0.3
+MEDIA_KINDS = ("photo", "video")
+MARKUPS = ("plain", "no-datetime")
 SHORTCODE_ALPHABET = string.ascii_letters + string.digits + "-_"
 LOGINS = {"instagram": "mwatch.monitor", "facebook": "monitor@mwatch.example"}
 
@@ -294,9 +308,15 @@ def _views(rng: random.Random, audience: int) -> int:
 
 
 def _telegram_channel(
-    rng: random.Random, pair: dict, handle: str, drafts: list[Draft]
+    rng: random.Random,
+    media: random.Random,
+    pair: dict,
+    handle: str,
+    drafts: list[Draft],
 ) -> dict:
-    """The channel with ids in time order, gaps where posts were deleted."""
+    """The channel with ids in time order, gaps where posts were deleted; albums
+    and deleted first posts are drawn from `media`, so that the rest of the
+    dataset stays as it was before them."""
     deputy = pair["kk"]
     district = deputy["region"] and deputy["region"]["number"]
     description = "Мәжіліс депутаты. Депутат Мажилиса."
@@ -322,6 +342,12 @@ def _telegram_channel(
                 f"https://cdn4.telesco.pe/file/{rng.getrandbits(64):016x}.jpg"
                 for _ in range(rng.randint(1, 3))
             ]
+        album = []
+        if len(photos) > 1 and media.random() < ALBUM_SHARE:
+            video = media.random() < ALBUM_VIDEO_SHARE
+            album = ["photo"] * (len(photos) - video) + ["video"] * video
+            # An album's media take an id each; the post is named by the last.
+            post_id += len(album) - 1
         posts.append(
             {
                 "id": post_id,
@@ -334,16 +360,20 @@ def _telegram_channel(
                 "forwarded_from": forwarded,
                 "service": service,
                 "truth": draft.truth,
+                **({"album": album} if album else {}),
             }
         )
         post_id += 1 if rng.random() < 0.8 else rng.randint(2, 6)
-    return {
+    channel = {
         "title": _kazakh_name(pair),
         "username": handle,
         "description": description,
         "public": rng.random() >= NOT_PUBLIC_SHARE,
         "posts": posts,
     }
+    if posts and media.random() < DELETED_START_SHARE:
+        channel["first_id"] = max(1, posts[0]["id"] - media.randint(1, 5))
+    return channel
 
 
 def _instagram_account(
@@ -397,6 +427,7 @@ def generate_posts(
 ) -> dict[str, dict]:
     """`telegram`, `instagram`, `facebook` and `logins` for the dataset."""
     rng = random.Random(f"{seed}|posts")
+    media = random.Random(f"{seed}|telegram-media")
     events = _Events(rng)
     result: dict[str, dict] = {platform: {} for platform in PLATFORMS}
     shortcodes: set[str] = set()
@@ -420,7 +451,7 @@ def generate_posts(
             own = [d for d in drafts[platform] if _in_year(d)]
             others = _other_drafts(rng, platform, max(10, target - len(own)))
             if platform == "telegram":
-                account = _telegram_channel(rng, pair, handle, own + others)
+                account = _telegram_channel(rng, media, pair, handle, own + others)
             elif platform == "instagram":
                 account = _instagram_account(rng, pair, own + others, shortcodes)
             else:
@@ -466,6 +497,22 @@ def _check_posts(
     return checked
 
 
+def _check_telegram_quirks(
+    post: dict, at: str, fail: Callable[[str], Exception]
+) -> None:
+    """A post's optional `album` (a kind per photo, two or more) and `markup`."""
+    album = post.get("album", [])
+    if album and (
+        not isinstance(album, list)
+        or len(album) < 2
+        or len(album) != len(post["photos"])
+        or not all(kind in MEDIA_KINDS for kind in album)
+    ):
+        raise fail(f"{at}: album {album!r} is not a kind {MEDIA_KINDS} per photo")
+    if post.get("markup", "plain") not in MARKUPS:
+        raise fail(f"{at}: markup {post['markup']!r} is not one of {MARKUPS}")
+
+
 def validate_posts(dataset: dict, fail: Callable[[str], Exception]) -> None:
     """Check `telegram`, `instagram`, `facebook` and `logins`; every error names
     the account and the post."""
@@ -482,6 +529,14 @@ def validate_posts(dataset: dict, fail: Callable[[str], Exception]) -> None:
             for key in ("hashtags", "photos"):
                 if not all(isinstance(item, str) for item in post[key]):
                     raise fail(f"{at}: {key!r} is not a list of strings")
+            _check_telegram_quirks(post, at, fail)
+        first_id = account.get(
+            "first_id", account["posts"][0]["id"] if account["posts"] else 0
+        )
+        if not isinstance(first_id, int) or any(
+            p["id"] < first_id for p in account["posts"]
+        ):
+            raise fail(f"{where}: first_id {first_id!r} is above a post's id")
     shortcodes: dict[str, str] = {}
     for username, account in dataset["instagram"].items():
         where = f"instagram[{username!r}]"

@@ -2,8 +2,16 @@
 
 `/telegram/s/<channel>` is the preview in Telegram's markup (telegram/channel.html),
 20 posts a page, oldest first on the page, `?before=<id>` for older ones. Links
-stay under the prefix, except each post's date, whose href names the real host
-(`https://t.me/<channel>/<id>`) as on the live site.
+stay under the prefix, except each post's date and an album's media, whose hrefs
+name the real host (`https://t.me/<channel>/<id>`, `...?single`) as on the live
+site.
+
+An album is one post whose media are grouped, its text in a text div nested in
+another (telegram/channel_album.html). A channel whose first posts were deleted
+(`first_id` below its first post's) offers older posts on its oldest page, and
+`?before=` that page's lowest id answers the header and an empty history
+(telegram/channel_before_first.html), as does any `before` at or below the first
+post. A post of markup "no-datetime" has a time without its datetime.
 """
 
 import base64
@@ -59,10 +67,10 @@ MESSAGE = """
   <div class="tgme_widget_message_wrap js-widget_message_wrap">
     <div class="tgme_widget_message text_not_supported_wrap js-widget_message{service}" data-post="{channel}/{id}" data-view="{view}">{user}
       <div class="tgme_widget_message_bubble">{author}{forward}{photos}
-        <div class="tgme_widget_message_text js-message_text" dir="auto">{text}</div>
+        {text}
         <div class="tgme_widget_message_footer compact js-message_footer">
           <div class="tgme_widget_message_info short js-message_info">
-            {views}<span class="tgme_widget_message_meta">{edited}<a class="tgme_widget_message_date" href="https://t.me/{channel}/{id}"><time datetime="{date}" class="time">{time}</time></a></span>
+            {views}<span class="tgme_widget_message_meta">{edited}<a class="tgme_widget_message_date" href="https://t.me/{channel}/{id}"><time{datetime} class="time">{time}</time></a></span>
           </div>
         </div>
       </div>
@@ -89,6 +97,29 @@ PHOTO = (
     'href="{prefix}/{channel}/{id}" '
     "style=\"width:800px;background-image:url('{url}')\">"
     '<div class="tgme_widget_message_photo" style="padding-top:75%"></div></a>'
+)
+TEXT = '<div class="tgme_widget_message_text js-message_text" dir="auto">{}</div>'
+ALBUM = (
+    '\n        <div class="tgme_widget_message_grouped_wrap js-message_grouped_wrap" '
+    'data-margin-w="2" data-margin-h="2" style="width:800px;">\n'
+    '          <div class="tgme_widget_message_grouped js-message_grouped" '
+    'style="padding-top:75%">\n'
+    '            <div class="tgme_widget_message_grouped_layer '
+    'js-message_grouped_layer" style="width:800px;height:600px">{media}\n'
+    "            </div>\n          </div>\n        </div>"
+)
+ALBUM_PHOTO = (
+    '\n              <a class="tgme_widget_message_photo_wrap grouped_media_wrap '
+    'blured js-message_photo" style="width:398px;height:299px;'
+    'background-image:url(\'{url}\')" data-ratio="1.33" '
+    'href="https://t.me/{channel}/{id}?single"></a>'
+)
+ALBUM_VIDEO = (
+    '\n              <a class="tgme_widget_message_video_player grouped_media_wrap '
+    'blured js-message_video_player" style="width:398px;height:299px" '
+    'href="https://t.me/{channel}/{id}?single"><i '
+    'class="tgme_widget_message_video_thumb" style="background-image:url(\'{url}\')">'
+    "</i></a>"
 )
 CHANNEL_PAGE = """<!DOCTYPE html>
 <html>
@@ -141,6 +172,32 @@ def message_html(post: dict) -> str:
     return f"{text}<br/>{tags}" if tags else text
 
 
+def media_html(channel: str, post: dict) -> str:
+    """The post's photos, each on its own, or its album: media grouped, each with
+    its own id (the post's is the last medium's)."""
+    album = post.get("album")
+    if not album:
+        return "".join(
+            PHOTO.format(prefix=PREFIX, channel=channel, id=post["id"], url=escape(url))
+            for url in post["photos"]
+        )
+    first = post["id"] - len(album) + 1
+    return ALBUM.format(
+        media="".join(
+            (ALBUM_VIDEO if kind == "video" else ALBUM_PHOTO).format(
+                channel=channel, id=first + i, url=escape(url)
+            )
+            for i, (kind, url) in enumerate(zip(album, post["photos"], strict=True))
+        )
+    )
+
+
+def text_html(post: dict) -> str:
+    """The text div; an album's sits in another, as on the live site."""
+    text = TEXT.format(message_html(post))
+    return TEXT.format(text) if post.get("album") else text
+
+
 def render_message(channel: str, account: dict, post: dict, position: int) -> str:
     """One post in the preview's markup (a service message without author)."""
     names = {"prefix": PREFIX, "channel": channel, "title": escape(account["title"])}
@@ -169,14 +226,13 @@ def render_message(channel: str, account: dict, post: dict, position: int) -> st
         user=USER.format(**names) if own else "",
         author=AUTHOR.format(**names) if own else "",
         forward=forward_html,
-        photos="".join(
-            PHOTO.format(**names, id=post["id"], url=escape(url))
-            for url in post["photos"]
-        ),
-        text=message_html(post),
+        photos=media_html(channel, post),
+        text=text_html(post),
         views=views,
         edited="edited " if post["edited"] else "",
-        date=post["date"],
+        datetime=""
+        if post.get("markup") == "no-datetime"
+        else f' datetime="{post["date"]}"',
         time=post["date"][11:16],
     )
 
@@ -186,7 +242,13 @@ class TelegramSite:
 
     def __init__(self, dataset: dict) -> None:
         self.channels = {
-            name: {**account, "posts": sorted(account["posts"], key=lambda p: p["id"])}
+            name: {
+                **account,
+                "posts": sorted(account["posts"], key=lambda p: p["id"]),
+                "first_id": account.get(
+                    "first_id", min((p["id"] for p in account["posts"]), default=0)
+                ),
+            }
             for name, account in dataset["telegram"].items()
         }
 
@@ -210,8 +272,9 @@ class TelegramSite:
         if before.isdigit():
             posts = [p for p in posts if p["id"] < int(before)]
         page = posts[-PER_PAGE:]
-        older = len(posts) > len(page)
         lowest = page[0]["id"] if page else 0
+        # Older posts, or deleted ones below the oldest (`first_id`).
+        older = len(posts) > len(page) or lowest > account["first_id"]
         more = MORE.format(prefix=PREFIX, channel=name, before=lowest) if older else ""
         prev = (
             f'\n<link rel="prev" href="{PREFIX}/s/{name}?before={lowest}">'

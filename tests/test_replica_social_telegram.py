@@ -1,6 +1,7 @@
 """The replica's Telegram previews (SOURCES.md §2) over real HTTP: paging with
 `before`, the markup a spider reads, non-public channels, the /telegram prefix."""
 
+import copy
 import re
 import urllib.error
 import urllib.request
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from bs4 import BeautifulSoup
 
-from replica import ReplicaProcess, generate_dataset
+from replica import ReplicaProcess, dump_dataset, generate_dataset
 from replica.telegram import views_text
 
 CHANNEL = "kuspan_abzal"
@@ -103,7 +104,9 @@ def test_markup_of_posts(replica, dataset):
                 br.replace_with("\n")
             written = post["text"] + "".join(f"\n{' '.join(tags)}" for _ in tags[:1])
             assert text.get_text() == written
-            photos = message.select("a.tgme_widget_message_photo_wrap")
+            photos = message.select(
+                "a.tgme_widget_message_photo_wrap, i.tgme_widget_message_video_thumb"
+            )
             assert [
                 re.search(r"url\('(.+?)'\)", p["style"]).group(1) for p in photos
             ] == post["photos"]
@@ -114,12 +117,20 @@ def test_markup_of_posts(replica, dataset):
                 "edited" if post["edited"] else "",
                 "forward" if forward else "",
                 "emoji" if text.select("i.emoji") else "",
+                "album" if post.get("album") else "",
             }
         more = soup.select_one("a.tme_messages_more")
-        if more is None or seen >= {"service", "post", "edited", "forward", "emoji"}:
+        if more is None or seen >= {
+            "service",
+            "post",
+            "edited",
+            "forward",
+            "emoji",
+            "album",
+        }:
             break
         soup = page(replica, f"?before={more['data-before']}")
-    assert seen >= {"service", "post", "edited", "forward", "emoji"}
+    assert seen >= {"service", "post", "edited", "forward", "emoji", "album"}
     header = soup.select_one("div.tgme_channel_info")
     assert (
         header.select_one(".tgme_channel_info_header_title").get_text()
@@ -175,9 +186,92 @@ def test_links_stay_under_the_prefix_and_truth_is_not_served(replica, dataset):
         href = node["href"]
         if "tgme_widget_message_date" in node.get("class", []):
             assert href.startswith("https://t.me/")
+        elif "grouped_media_wrap" in node.get("class", []):
+            assert re.fullmatch(rf"https://t\.me/{CHANNEL}/\d+\?single", href), href
         else:
             assert href.startswith(("/telegram/", "?q=")), href
     html = str(soup)
     assert "truth" not in html and "activity-" not in html
     stats = replica.stats()["by_path"]
     assert f"/telegram/s/{CHANNEL}" in stats
+
+
+def test_an_album_is_one_post_its_media_grouped_its_text_nested(replica, dataset):
+    channel, post = next(
+        (name, post)
+        for name, account in dataset["telegram"].items()
+        if account["public"]
+        for post in account["posts"]
+        if "video" in post.get("album", [])
+    )
+    soup = page(replica, f"?before={post['id'] + 1}", channel)
+    message = soup.select("div.tgme_widget_message")[-1]
+    assert message["data-post"] == f"{channel}/{post['id']}"
+    media = message.select("div.tgme_widget_message_grouped_wrap a.grouped_media_wrap")
+    first = post["id"] - len(post["album"]) + 1
+    assert [m["href"] for m in media] == [
+        f"https://t.me/{channel}/{i}?single" for i in range(first, post["id"] + 1)
+    ]
+    assert [
+        "video" if "tgme_widget_message_video_player" in m["class"] else "photo"
+        for m in media
+    ] == post["album"]
+    # The album's other ids are its media, never posts of their own.
+    assert not soup.select(f'div[data-post="{channel}/{first}"]')
+    outer, inner = message.select("div.tgme_widget_message_text")
+    assert inner.parent is outer
+    assert inner.get_text().startswith(post["text"].split("\n")[0])
+
+
+def test_the_oldest_page_of_a_channel_missing_its_first_posts_leads_to_an_empty_one(
+    replica, dataset
+):
+    channel, account = next(
+        (name, account)
+        for name, account in dataset["telegram"].items()
+        if account["public"] and "first_id" in account
+    )
+    first = min(p["id"] for p in account["posts"])
+    assert account["first_id"] < first
+    oldest = page(replica, f"?before={first + 1}", channel)
+    assert ids_of(oldest) == [first]
+    more = oldest.select_one("a.tme_messages_more")
+    assert more["data-before"] == str(first)
+    empty = page(replica, f"?before={first}", channel)
+    assert empty.select_one("section.tgme_channel_history") is not None
+    assert ids_of(empty) == [] and empty.select_one("a.tme_messages_more") is None
+    assert (
+        empty.select_one(".tgme_channel_info_header_title").get_text()
+        == (account["title"])
+    )
+
+
+def test_a_channel_with_its_first_post_has_no_more_link_on_its_oldest_page(
+    replica, dataset
+):
+    channel, account = next(
+        (name, account)
+        for name, account in dataset["telegram"].items()
+        if account["public"] and "first_id" not in account
+    )
+    first = min(p["id"] for p in account["posts"])
+    assert (
+        page(replica, f"?before={first + 1}", channel).select_one("a.tme_messages_more")
+        is None
+    )
+    assert ids_of(page(replica, f"?before={first}", channel)) == []
+
+
+def test_a_post_of_markup_no_datetime_has_a_time_without_it(dataset, tmp_path):
+    changed = copy.deepcopy(dataset)
+    post = changed["telegram"][CHANNEL]["posts"][-1]
+    post["markup"] = "no-datetime"
+    path = tmp_path / "dataset.json"
+    dump_dataset(changed, path)
+    with ReplicaProcess(dataset=path) as odd:
+        soup = page(odd)
+    times = [m.select_one("time") for m in soup.select("div.tgme_widget_message")]
+    assert [t.has_attr("datetime") for t in times] == [True] * (len(times) - 1) + [
+        False
+    ]
+    assert times[-1].get_text() == post["date"][11:16]
