@@ -300,16 +300,21 @@ class Writer:
         )
 
 
+# Letters one sound: an extra letter beside its like (ҚКҰСПАН) is no other name.
+SOUNDS = ("кқхһ", "нң", "гғ", "kqh", "g")
+
+
 def _extra_letter(rng: random.Random, word: str) -> str:
-    """The word with one letter more, inside it and not doubling a neighbour."""
+    """The word with one consonant more inside it, not beside one of its sound."""
     cyrillic = any("а" <= c.lower() <= "я" for c in word)
-    letters = "аеиклмнорстуыжбдз" if cyrillic else "aeiklmnorst"
-    for _ in range(20):
+    letters = "бдзклмнпрст" if cyrillic else "bdzklmnprst"
+    for _ in range(50):
         i = rng.randrange(1, len(word))
         letter = rng.choice(letters)
-        if letter not in (word[i - 1].lower(), word[i : i + 1].lower()):
+        like = next((group for group in SOUNDS if letter in group), letter)
+        if not set(like) & {word[i - 1].lower(), word[i : i + 1].lower()}:
             return word[:i] + (letter.upper() if word.isupper() else letter) + word[i:]
-    return word[:1] + letters[0] + word[1:]
+    raise ValueError(f"no extra letter fits {word}")
 
 
 def _first_sound(word: str | None) -> str:
