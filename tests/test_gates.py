@@ -14,6 +14,7 @@ from replica import ReplicaProcess, dump_dataset, generate_dataset
 from storage import db
 from storage.models import Activity, CrawlRun, Deputy, DeputyRequest, RequestFile
 from tests.e2e import mwatch, rows
+from tests.test_e2e_telegram import crawl_telegram, few_channels
 
 pytestmark = pytest.mark.e2e
 SOURCES = ("mazhilis-deputies", "mazhilis-requests", "mazhilis-activities")
@@ -171,3 +172,28 @@ def test_no_alert_when_nothing_changed(database):
     assert result.code == 0, result.stdout
     for source in SOURCES:
         assert last_run(database, source)[2]["alerts"] == []
+
+
+def test_a_channel_page_type_where_most_posts_are_unreadable_fails_the_run(
+    sqlite_url, tmp_path
+):
+    # One odd post costs itself (tests/test_e2e_telegram.py); most posts of every
+    # channel odd is a changed layout, and the run fails.
+    dataset = few_channels(2)
+    posts = [p for account in dataset["telegram"].values() for p in account["posts"]]
+    odd = 0
+    for i, post in enumerate(posts):
+        if not post["service"] and i % 3:
+            post["markup"] = "no-datetime"
+            odd += 1
+
+    result, (outcome, message, report) = crawl_telegram(dataset, sqlite_url, tmp_path)
+
+    assert result.code == 1
+    assert outcome == "failed"
+    assert f"channel-page: {odd} of {len(posts)} records could not be read" in message
+    assert report["unreadable"]["count"] == odd
+    [layout] = report["layout"]
+    assert layout["page_type"] == "channel-page"
+    status = mwatch("status", env={"DATABASE_URL": sqlite_url}).stdout
+    assert "failed" in status and f"unreadable records: {odd} " in status
