@@ -18,6 +18,7 @@ from cli import (
     meetings,
     reporting,
     schema,
+    site,
     social,
     status,
     topics,
@@ -51,6 +52,7 @@ GROUPS = (
     meetings,
     social,
     topics,
+    site,
 )
 
 

@@ -16,9 +16,11 @@ from reports.scorecard import (
     Figure,
     Scorecard,
     Window,
+    group_means,
+    group_order,
     totals,
 )
-from reports.terminal import COLUMNS, describe, period
+from reports.terminal import COLUMNS, LEGEND, describe, period
 from storage.published import Difference
 
 STYLE = """
@@ -76,6 +78,11 @@ def _page(title: str, body: list[str]) -> str:
 
 def _figure(card: Scorecard, key: str, figure: Figure) -> str:
     """A figure's value and, folded, the links to what it counts."""
+    if not card.applies(key):
+        return (
+            f"<li>{escape(figure.label)}: not applicable (a party-list deputy "
+            "has no district)</li>"
+        )
     value = (
         f'<span class="figure" data-deputy="{card.mazhilis_id}" '
         f'data-figure="{key}">{figure.value}</span>'
@@ -133,7 +140,7 @@ def deputy_page(card: Scorecard, window: Window) -> str:
             [
                 (card.figures[k].label, card.value(k))
                 for k in (*ACTIVITY_FIGURES, *CLUSTER_FIGURES)
-                if k in card.figures
+                if k in card.figures and card.applies(k)
             ],
             "chart-meetings",
         ),
@@ -168,11 +175,8 @@ def session_page(
             "chart-groups-requests",
         ),
         bar_chart(
-            "Meetings in the district's region per deputy, by group",
-            [
-                (group, values["meetings_own"] / values["deputies"])
-                for group, values in sums.items()
-            ],
+            "Meetings in the district's region per single-mandate deputy, by group",
+            list(group_means(cards, "meetings_own").items()),
             "chart-groups-meetings",
         ),
         bar_chart(
@@ -188,11 +192,9 @@ def session_page(
             colored=False,
         ),
     ]
-    groups = sorted(
-        {card.group for card in cards},
-        key=lambda g: (g == "party list", g != "single-mandate, independent", g),
-    )
+    groups = sorted({card.group for card in cards}, key=group_order)
     heads = "".join(f"<th>{escape(head)}</th>" for _, head in columns)
+    legend = f'<p class="legend">{escape(LEGEND)}</p>'
     for group in groups:
         members = [card for card in cards if card.group == group]
         body.append(f"<h2>{escape(group)} ({len(members)})</h2>")
@@ -208,6 +210,7 @@ def session_page(
                 f"{escape(card.name_ru or card.name)}</a></td>{cells}</tr>"
             )
         body.append("</table>")
+        body.append(legend)
     body.append("<h2>Totals by group</h2>")
     body.append(f'<table class="totals"><tr><th>group</th>{heads}</tr>')
     for group, values in sums.items():
@@ -220,6 +223,7 @@ def session_page(
             f"<tr><td>{escape(group)} ({int(values['deputies'])})</td>{cells}</tr>"
         )
     body.append("</table>")
+    body.append(legend)
     body.append("<h2>Published totals against what was collected</h2>")
     if found:
         body.append('<ul class="differences">')

@@ -12,7 +12,7 @@ figure keeps the links to the records it counts.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,6 +52,29 @@ CLUSTER_FIGURES = {
 }
 PLATFORMS = ("telegram", "instagram", "facebook")
 POST_FIGURES = {f"posts_{platform}": f"posts on {platform}" for platform in PLATFORMS}
+# A party-list deputy has no district: "in own district's region" means nothing.
+DISTRICT_FIGURES = frozenset({"meetings_own"})
+# The sources' public sites: a link names these, never the host a crawl read
+# (the replica's http://127.0.0.1:<port> is gone when the demo ends).
+PUBLIC_BASES = {
+    "mazhilis": "https://mazhilis.parlam.kz",
+    "telegram": "https://t.me",
+    "instagram": "https://www.instagram.com",
+    "facebook": "https://www.facebook.com",
+    "amanat": "https://amanatpartiyasy.kz",
+}
+
+
+def public_url(url: str | None, source: str) -> str | None:
+    """`url` on its source's public site ("mazhilis", "telegram", ...): the
+    path, query and fragment kept, the host that was crawled replaced."""
+    if not url:
+        return url
+    base = urlsplit(PUBLIC_BASES[source])
+    parts = urlsplit(url)
+    if parts.netloc.removeprefix("www.") == base.netloc.removeprefix("www."):
+        return urlunsplit(parts._replace(scheme="https"))
+    return urlunsplit((base.scheme, base.netloc, parts.path or "/", *parts[3:]))
 
 
 class ReportError(ValueError):
@@ -118,6 +141,11 @@ class Scorecard:
     def value(self, key: str) -> int:
         return self.figures[key].value
 
+    def applies(self, key: str) -> bool:
+        """Whether the figure means something for this deputy: a party-list
+        deputy has no district, so no meetings in its region."""
+        return self.single_mandate or key not in DISTRICT_FIGURES
+
 
 def window_of(session: Session, convocation: int | None, number: int | None) -> Window:
     """The window of a convocation's session (or of the whole convocation)."""
@@ -174,10 +202,11 @@ def window_of(session: Session, convocation: int | None, number: int | None) -> 
 
 
 def _site_url(document_url: str | None, path: str | None) -> str | None:
-    """A path of the site, made absolute against the document it was read in."""
+    """A path of the Mazhilis site, made absolute against the document it was
+    read in, on the site's public host."""
     if not path:
-        return document_url
-    return urljoin(document_url, path) if document_url else path
+        return public_url(document_url, "mazhilis")
+    return public_url(urljoin(document_url, path) if document_url else path, "mazhilis")
 
 
 class Collector:
@@ -224,7 +253,7 @@ class Collector:
             link = Link(
                 f"{request.number or request.mazhilis_id} of "
                 f"{request.request_date}: {request.title}",
-                pdfs.get(request.id)
+                public_url(pdfs.get(request.id), "mazhilis")
                 or _site_url(
                     self.documents.get(request.source_document_id),
                     request.document_url,
@@ -277,7 +306,7 @@ class Collector:
         found: dict[int, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
         for deputy_id, platform, posted_at, url in self.session.execute(query):
             found[deputy_id][f"posts_{platform}"].append(
-                Link(f"{posted_at:%Y-%m-%d %H:%M} UTC", url)
+                Link(f"{posted_at:%Y-%m-%d %H:%M} UTC", public_url(url, platform))
             )
         return found
 
@@ -286,7 +315,12 @@ class Collector:
         meetings match` has made them; None when it has not run."""
         if self.session.scalar(select(Meeting.id).limit(1)) is None:
             return None
-        post_urls = dict(self.session.execute(select(Post.id, Post.url)).all())
+        post_urls = {
+            post_id: public_url(url, platform)
+            for post_id, url, platform in self.session.execute(
+                select(Post.id, Post.url, Post.platform)
+            )
+        }
         activity_urls = {
             activity_id: _site_url(self.documents.get(document_id), path)
             for activity_id, document_id, path in self.session.execute(
@@ -437,6 +471,23 @@ def _russian_names(session: Session) -> dict[int, str]:
             )
         ).all()
     )
+
+
+def group_order(group: str) -> tuple:
+    """Single-mandate independents first, then party members, then the list."""
+    return (group == "party list", group != "single-mandate, independent", group)
+
+
+def group_means(cards: list[Scorecard], key: str) -> dict[str, float]:
+    """Per group (in group_order, then "all"): the figure's mean over the
+    deputies it applies to; a group it applies to none of is left out."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for card in cards:
+        if card.applies(key):
+            groups[card.group].append(card.value(key))
+            groups["all"].append(card.value(key))
+    ordered = sorted(groups, key=lambda g: (g == "all", group_order(g)))
+    return {group: sum(groups[group]) / len(groups[group]) for group in ordered}
 
 
 def totals(cards: list[Scorecard]) -> dict[str, dict[str, float]]:

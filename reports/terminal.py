@@ -7,6 +7,7 @@ from reports.scorecard import (
     REQUEST_FIGURES,
     Scorecard,
     Window,
+    group_order,
     totals,
 )
 from storage.published import Difference, format_differences
@@ -28,6 +29,15 @@ COLUMNS = (
     ("posts_facebook", "fb"),
 )
 NAME_WIDTH = 34
+# What the columns' headings mean.
+LEGEND = (
+    "init/co-sig: requests initiated/co-signed; answ/unansw: of those initiated; "
+    "mtg-own/mtg-else: meetings on the Mazhilis site in the district's region "
+    "or elsewhere (a party-list deputy has no district: mtg-own is 0 and "
+    "mtg-else counts every placed meeting); recep: receptions of citizens; "
+    "mtg-all: meetings across all sources; tg/ig/fb: posts on Telegram, "
+    "Instagram, Facebook."
+)
 
 
 def period(window: Window) -> str:
@@ -118,10 +128,7 @@ def format_session(
         f"{head:>8}" for _, head in columns
     )
     lines = [f"Session report: {period(window)}", ""]
-    groups = sorted(
-        {card.group for card in cards},
-        key=lambda g: (g == "party list", g != "single-mandate, independent", g),
-    )
+    groups = sorted({card.group for card in cards}, key=group_order)
     for group in groups:
         members = [card for card in cards if card.group == group]
         lines += [f"{group} ({len(members)} deputies)", header, "-" * len(header)]
@@ -150,10 +157,7 @@ def format_session(
         lines += [f"  {label:<70} {count:>5}" for label, count in topics.items()]
     lines += [
         "",
-        "init/co-sig: requests initiated/co-signed; answ/unansw: of those initiated; "
-        "mtg-own/mtg-else: meetings on the Mazhilis site in the district's region "
-        "or elsewhere; recep: receptions of citizens; mtg-all: meetings across all "
-        "sources; tg/ig/fb: posts. Sources: mwatch report deputy ID, or --html.",
+        f"{LEGEND} Sources: mwatch report deputy ID, or --html.",
         "",
         format_differences(found),
     ]
