@@ -6,6 +6,11 @@ open (`playwright_include_page`) while the callback scrolls it; the callback or
 errback always closes it. A context serves `PAGES_PER_CONTEXT` pages, then is
 closed, so cookies, cache and the renderer's memory do not pile up over a long
 crawl. Images, media, fonts and styles are never downloaded (settings.py).
+
+An account that cannot be read as a visitor or session should is left in one of
+the `ACCOUNT_STATES`, each kept in the run's report (`accounts`: handle ->
+state, detail, what a person should do) and shown by `mwatch status`: the
+crawl goes on with the other accounts.
 """
 
 import asyncio
@@ -40,6 +45,30 @@ LOGIN_HINT = (
     "run `mwatch login {platform} --state FILE` once (a person logs in in the "
     "browser window it opens) and set {variable}=FILE"
 )
+# What a person should do about each state an account can be left in
+# (SOURCES.md §3-4: each is a different outcome for a monitor).
+ACCOUNT_STATES = {
+    # Nothing (more) is visible without a session.
+    "needs-session": "log in once with `mwatch login {platform} --state FILE` "
+    "and set {variable}=FILE",
+    # A session was given, and the site treats it as logged out.
+    "session-expired": "log in again with `mwatch login {platform} --state "
+    "FILE` (the session in {variable} is logged out)",
+    # Asked too often: insisting prolongs the block.
+    "rate-limited": "wait: rate limited until the next run (the account was left "
+    "alone for this one; crawling again sooner prolongs the block)",
+    # The site wants a person to confirm the session.
+    "checkpoint": "open {site} in a browser as the monitoring account, pass the "
+    "check it asks for, then log in again with `mwatch login {platform} --state "
+    "FILE`",
+    "identity-check": "open {site} in a browser as the monitoring account, "
+    "confirm its identity as asked, then log in again with `mwatch login "
+    "{platform} --state FILE`",
+    # The site refuses the crawler's browser for this session.
+    "unsupported-browser": "log in again with `mwatch login {platform} --state "
+    "FILE` (in the crawler's Chromium); if the page stays, update Chromium",
+}
+SITE_NAMES = {"instagram": "Instagram", "facebook": "Facebook"}
 
 
 class StorageStateError(ValueError):
@@ -148,6 +177,7 @@ class BrowserSocialSpider(AccountsSpider):
         self.pages_opened = 0
         self.open_pages: dict[str, int] = {}
         self.walled: dict[str, dict[str, Any]] = {}
+        self.account_states: dict[str, dict[str, Any]] = {}
         self.state_path = self.settings[self.state_setting] or None
         if self.state_path:
             try:
@@ -202,9 +232,15 @@ class BrowserSocialSpider(AccountsSpider):
                 self.logger.debug("context %s already closed: %s", context, exc)
 
     async def on_browser_error(self, failure: Failure) -> None:
-        """Errback: the page is recorded as failed, and closed."""
+        """Errback: the page is recorded as failed (an account asked too often
+        as rate limited), and closed."""
         request = failure.request  # type: ignore[attr-defined]
-        self.on_error(failure)
+        response = getattr(failure.value, "response", None)
+        handle = next(iter(request.cb_kwargs.values()), None)
+        if response is not None and response.status == 429 and handle:
+            self.rate_limited(request.url, handle, 0, "the page answered 429")
+        else:
+            self.on_error(failure)
         await self.release(
             request.meta.get("playwright_page"), request.meta["playwright_context"]
         )
@@ -233,6 +269,65 @@ class BrowserSocialSpider(AccountsSpider):
             fetched_at=answer.fetched_at,
         )
 
+    def account_state(
+        self, url: str, handle: str, state: str, detail: str, read: int = 0
+    ) -> str:
+        """Leave an account in `state` (one of ACCOUNT_STATES) for this run: kept
+        in the report with what a person should do, the page recorded as not
+        (fully) read. Returns what to do."""
+        todo = ACCOUNT_STATES[state].format(
+            platform=self.platform,
+            variable=self.state_variable,
+            site=SITE_NAMES[self.platform],
+        )
+        self.account_states[handle] = {
+            "state": state,
+            "detail": detail,
+            "read": read,
+            "todo": todo,
+        }
+        self.report["accounts"] = self.account_states
+        self.page_failed(url, f"{state}: {detail}")
+        return todo
+
+    def needs_session(self, url: str, handle: str, detail: str, read: int) -> None:
+        """Nothing (more) of the account without a session; a session that was
+        given is logged out."""
+        if self.state_path:
+            todo = self.account_state(
+                url,
+                handle,
+                "session-expired",
+                f"{detail} although a session was given: the session in "
+                f"{self.state_variable}={self.state_path} is not logged in",
+                read,
+            )
+            self.warn(f"{self.platform}: the saved session is logged out; {todo}")
+        else:
+            self.account_state(url, handle, "needs-session", detail, read)
+            hint = LOGIN_HINT.format(
+                platform=self.platform, variable=self.state_variable
+            )
+            self.warn(
+                f"{self.platform} shows an anonymous or logged-out visitor only an "
+                f"account's newest posts, or none; to read the rest, {hint}"
+            )
+
+    def rate_limited(self, url: str, handle: str, read: int, detail: str) -> None:
+        """Asked too often: the account is left for this run (insisting prolongs
+        the block), what was read is kept, the others go on."""
+        todo = self.account_state(url, handle, "rate-limited", detail, read)
+        self.warn(
+            f"{self.platform} {handle}: rate limited ({detail}), left for this run "
+            f"after {read} posts; the other accounts go on; {todo}"
+        )
+
+    def sent_away(self, url: str, handle: str, state: str, detail: str) -> None:
+        """The session was sent to a page that wants a person (a checkpoint, an
+        identity check, an unsupported-browser page): nothing of the account."""
+        todo = self.account_state(url, handle, state, detail)
+        self.warn(f"{self.platform} {handle}: {detail}; {todo}")
+
     def login_wall(self, url: str, handle: str, read: int, total: int | None) -> None:
         """The platform shows no more without a session: what was read is kept,
         the page is recorded as not fully read, and the way out is said."""
@@ -240,16 +335,7 @@ class BrowserSocialSpider(AccountsSpider):
         self.walled[handle] = {"read": read, "total": total}
         self.report["login_wall"] = self.walled
         if self.state_path:
-            reason = (
-                f"login wall after {read}{of} posts although a session was given: "
-                f"the session in {self.state_variable}={self.state_path} is not "
-                "logged in (expired?)"
-            )
+            detail = f"login wall after {read}{of} posts"
         else:
-            reason = f"login wall after {read}{of} posts: the rest needs a session"
-        self.page_failed(url, reason)
-        hint = LOGIN_HINT.format(platform=self.platform, variable=self.state_variable)
-        self.warn(
-            f"{self.platform} shows an anonymous or logged-out visitor only an "
-            f"account's newest posts; to read the rest, {hint}"
-        )
+            detail = f"login wall after {read}{of} posts: the rest needs a session"
+        self.needs_session(url, handle, detail, read)

@@ -4,8 +4,12 @@ The page renders its newest posts by script and appends older ones each time it
 is scrolled to the bottom. The crawler opens "See more" on every cut text,
 scrolls until no new post comes (or the crawl window is passed), and reads the
 rendered posts, storing the rendered page as their raw document. Without a
-logged-in session a login wall covers the page after its first posts: those are
-kept and the run says what is missing and how to get it.
+logged-in session a login wall covers the page after its first posts (5 to about
+10): those are kept and the run says what is missing and how to get it. A page
+that sends the visitor to `/login/?next=` instead needs a session (or the given
+one is logged out); an unsupported-browser page or an identity check wants a
+person. Each leaves the account in its state (browser_social.ACCOUNT_STATES),
+none is a layout failure, and the crawl goes on with the other pages.
 """
 
 from collections.abc import AsyncIterator
@@ -21,7 +25,12 @@ import records
 from crawl.selectors import LayoutError
 from records import Page, PostItem, RawDocument
 from scrapers.browser_social import BrowserSocialSpider
-from scrapers.facebook_page import FacebookFeed, FacebookPost, parse_feed
+from scrapers.facebook_page import (
+    FacebookFeed,
+    FacebookPost,
+    parse_feed,
+    session_page,
+)
 
 ARTICLES = 'div[role="feed"] div[role="article"]'
 # A click in the page's own script: the button expands its text in place, even
@@ -96,9 +105,41 @@ class FacebookSpider(BrowserSocialSpider):
         html = await page.content()
         return html, parse_feed(html, url)
 
+    def sent_elsewhere(self, response: Response, handle: str) -> bool:
+        """Whether the page's address led to a page that is not the feed (a
+        login form, an unsupported-browser page, an identity check): the
+        account is left in that state, which is no layout failure."""
+        sent_to = session_page(response.url)
+        if sent_to is None:
+            return False
+        if sent_to == "login":
+            self.needs_session(
+                response.url,
+                handle,
+                "the page sent the visitor to log in (/login/?next=)",
+                0,
+            )
+        elif sent_to == "unsupported-browser":
+            self.sent_away(
+                response.url,
+                handle,
+                sent_to,
+                "the session was shown Facebook's unsupported-browser page",
+            )
+        else:
+            self.sent_away(
+                response.url,
+                handle,
+                sent_to,
+                f"the session was sent to an identity check ({response.url})",
+            )
+        return True
+
     async def read_feed(
         self, response: Response, page: Any, handle: str
     ) -> AsyncIterator[Page]:
+        if self.sent_elsewhere(response, handle):
+            return
         html = ""
         try:
             html, feed = await self.rendered(page, response.url)

@@ -1,11 +1,15 @@
 """Deputies' Instagram profiles in a real browser (SOURCES.md §3).
 
-The profile page's script fetches `web_profile_info` (the newest 12 posts); each
-scroll to the bottom fetches the next 12 from `graphql/query`. The crawler reads
-those answers as the browser receives them, not the page's markup, and stores
-each as the raw document of its posts. Without a logged-in session the second
-fetch answers 401 and the page shows a login wall: the first 12 are kept and the
-run says what is missing and how to get it.
+The profile page's script fetches `web_profile_info` (the first 12 posts); each
+scroll to the bottom fetches the next 12 from `graphql/query` (v1 media objects),
+whatever its doc_id. The crawler reads those answers as the browser receives
+them, not the page's markup, and stores each as the raw document of its posts,
+until the timeline passes the window; a pinned post, older and first, neither
+stops it nor is lost. Without a logged-in session the second fetch answers 401
+and the page shows a login wall: the first 12 are kept and the run says what is
+missing and how to get it. Each other way a profile can stay closed (401 or 403
+to the first fetch, 429, a checkpoint, a session logged out) leaves the account
+in its state (browser_social.ACCOUNT_STATES) and the crawl goes on.
 """
 
 from collections.abc import AsyncIterator
@@ -22,7 +26,12 @@ import records
 from crawl.selectors import LayoutError
 from records import Page, PostItem
 from scrapers.browser_social import BrowserSocialSpider, ResponseCapture
-from scrapers.instagram_page import InstagramPost, parse_timeline
+from scrapers.instagram_page import (
+    InstagramPost,
+    TimelinePage,
+    parse_timeline,
+    session_page,
+)
 
 # The profile's JSON: the first posts, then each next page.
 PROFILE_INFO = "/api/v1/users/web_profile_info/"
@@ -107,6 +116,20 @@ class InstagramSpider(BrowserSocialSpider):
     async def read_timeline(
         self, response: Response, page: Any, username: str, capture: ResponseCapture
     ) -> AsyncIterator[Page]:
+        sent_to = session_page(response.url)
+        if sent_to == "checkpoint":
+            self.sent_away(
+                response.url,
+                username,
+                "checkpoint",
+                f"the session was sent to a checkpoint ({response.url})",
+            )
+            return
+        if sent_to == "login":
+            self.needs_session(
+                response.url, username, "the profile sent the visitor to log in", 0
+            )
+            return
         navigation = self.settings.getint("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT")
         if not await capture.wait_for(1, navigation / 1000):
             self.page_failed(response.url, "the page fetched no web_profile_info")
@@ -116,6 +139,25 @@ class InstagramSpider(BrowserSocialSpider):
             more = False
             for answer in capture.answers[handled:]:
                 handled += 1
+                first = handled == 1
+                if answer.status == 429:
+                    self.rate_limited(
+                        response.url,
+                        username,
+                        read,
+                        f"{'web_profile_info' if first else 'the timeline'} "
+                        "answered 429",
+                    )
+                    return
+                if answer.status in (401, 403) and first:
+                    self.needs_session(
+                        response.url,
+                        username,
+                        f"web_profile_info answered {answer.status}: nothing is "
+                        "visible",
+                        0,
+                    )
+                    return
                 if answer.status == 401:
                     self.login_wall(response.url, username, read, total)
                     return
@@ -129,15 +171,15 @@ class InstagramSpider(BrowserSocialSpider):
                 except (LayoutError, ValueError, TypeError) as exc:
                     yield self.unreadable(document, "profile-json", str(exc))
                     return
+                self.posts_unreadable(answer.url, timeline.unreadable)
                 self.layout.records_read(
                     "profile-json", answer.url, len(timeline.posts)
                 )
                 total = timeline.total if timeline.total is not None else total
                 read += len(timeline.posts)
-                items = [post_item(p, username, self.base_url) for p in timeline.posts]
-                for item in items:
+                kept, older, settled = self.timeline_in_window(timeline, username)
+                for item in kept:
                     item.document = document.ref
-                kept, older, settled = self.posts_in_window(items)
                 yield Page([document], kept)
                 more = timeline.has_next_page and not older and not settled
             if not more:
@@ -149,3 +191,28 @@ class InstagramSpider(BrowserSocialSpider):
                     f"no more posts came after scrolling ({read} read of {total})",
                 )
                 return
+
+    def timeline_in_window(
+        self, timeline: TimelinePage, username: str
+    ) -> tuple[list[PostItem], bool, bool]:
+        """The page's posts in the window, and whether the timeline reached past
+        it or into what is stored: a pinned post, older than those after it,
+        is kept when in the window but says nothing of where the timeline is."""
+        items = [post_item(p, username, self.base_url) for p in timeline.posts]
+        kept, _, _ = self.posts_in_window(items)
+        unpinned = [
+            i for i, p in zip(items, timeline.posts, strict=True) if not p.pinned
+        ]
+        if not unpinned:
+            return kept, False, False
+        _, older, settled = self.posts_in_window(unpinned)
+        return kept, older, settled
+
+    def posts_unreadable(self, url: str, reasons: list[str]) -> None:
+        """Posts of a page that could not be read cost themselves: said, the
+        others stored."""
+        if reasons:
+            self.warn(
+                f"instagram {url}: {len(reasons)} posts could not be read and are "
+                f"not stored, e.g. {reasons[0]}"
+            )
