@@ -1,5 +1,6 @@
-"""`mwatch status`: the last crawl runs as a table, the published totals that
-disagree with what was collected, and the review queue."""
+"""`mwatch status`: the last crawl runs as a table, the social accounts left in a
+state a person must see to, the published totals that disagree with what was
+collected, and the review queue."""
 
 import argparse
 import socket
@@ -94,6 +95,78 @@ def unreadable_lines(report: dict) -> list[str]:
     return lines
 
 
+# How many of an account state's handles a run's line names.
+NAMED_ACCOUNTS = 5
+# The sources whose runs leave accounts in a state (scrapers.browser_social).
+ACCOUNT_SOURCES = ("instagram", "facebook")
+# Each state as a person reads it, most urgent first.
+STATE_NAMES = {
+    "checkpoint": "checkpoint: a person must confirm the session",
+    "identity-check": "identity check: a person must confirm the session",
+    "unsupported-browser": "unsupported browser",
+    "session-expired": "session logged out (expired)",
+    "rate-limited": "rate limited",
+    "needs-session": "needs a session",
+}
+
+
+def _by_state(accounts: dict[str, dict]) -> dict[str, list[str]]:
+    """{state: handles}, the states in STATE_NAMES's order."""
+    grouped: dict[str, list[str]] = {}
+    order = list(STATE_NAMES)
+    for handle, account in sorted(
+        accounts.items(),
+        key=lambda item: (
+            order.index(item[1]["state"]) if item[1]["state"] in order else 99,
+            item[0],
+        ),
+    ):
+        grouped.setdefault(account["state"], []).append(handle)
+    return grouped
+
+
+def account_lines(run: CrawlRun, indent: str = "      ") -> list[str]:
+    """A line per state the run left accounts in: how many, which, what to do."""
+    accounts = (run.report or {}).get("accounts") or {}
+    lines = []
+    for state, handles in _by_state(accounts).items():
+        named = ", ".join(handles[:NAMED_ACCOUNTS])
+        if len(handles) > NAMED_ACCOUNTS:
+            named += f" and {len(handles) - NAMED_ACCOUNTS} more"
+        todo = accounts[handles[0]].get("todo")
+        lines.append(
+            f"{indent}{run.source} {STATE_NAMES.get(state, state)} "
+            f"({len(handles)}): {named}" + (f"; to do: {todo}" if todo else "")
+        )
+    return lines
+
+
+def latest_account_runs(session: Session) -> list[CrawlRun]:
+    """The latest finished run of each source that reads accounts in a browser."""
+    found = []
+    for source in ACCOUNT_SOURCES:
+        run = session.scalars(
+            select(CrawlRun)
+            .where(CrawlRun.source == source, CrawlRun.finished_at.is_not(None))
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        ).first()
+        if run is not None:
+            found.append(run)
+    return found
+
+
+def format_account_states(runs: list[CrawlRun]) -> str | None:
+    """The accounts the latest Instagram and Facebook runs could not read as
+    they should, each state with what a person should do; None when none."""
+    lines = []
+    for run in runs:
+        lines += [f"{line} (run {run.id})" for line in account_lines(run, "  ")]
+    if not lines:
+        return None
+    return "\n".join(["social accounts to see to:", *lines])
+
+
 def format_runs(runs: list[CrawlRun]) -> str:
     """A plain-text table, newest run first, with each problem under its run."""
     header = "  ".join(title.ljust(width) for title, width in COLUMNS).rstrip()
@@ -121,6 +194,7 @@ def format_runs(runs: list[CrawlRun]) -> str:
         if run.message:
             lines.append(f"      {run.message}")
         report = run.report or {}
+        lines += account_lines(run)
         for page in report.get("failed_pages", [])[:5]:
             lines.append(f"      failed page: {page['url']}: {page['reason']}")
         lines += unreadable_lines(report)
@@ -150,6 +224,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     with db.session_for(url) as session:
         print(format_runs(last_runs(session, args.limit, args.source)))
         print()
+        states = format_account_states(latest_account_runs(session))
+        if states:
+            print(states)
+            print()
         print(format_differences(differences(session)))
         queue = queue_line(session)
         if queue:
@@ -164,7 +242,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="show the last crawl runs",
         description="The last crawl runs: source, mode, start, end, pages, "
         "records inserted/updated/unchanged, errors and outcome, with the "
-        "problems of each; then every total a source publishes (the requests "
+        "problems of each; then the Instagram and Facebook accounts the latest "
+        "runs left in a state a person must see to (a session needed or logged "
+        "out, rate limited, a checkpoint, an identity check, an unsupported "
+        "browser), with what to do; then every total a source publishes (the requests "
         "API's count, per deputy, the deputies listed in kk and ru) that "
         "disagrees with what was collected.",
     )
