@@ -99,6 +99,12 @@ def test_each_tag_says_which_keywords_matched(tagger):
         ("Ата-аналары жиналды", "womens-rights"),
         ("Ғимарат ауласында сенбілік", "programme-6"),
         ("Передали материалы в прокуратуру", "womens-rights"),
+        ("Кемсітушілікке жол берілмейді", "programme-4"),
+        ("Пара беруге де, алуға да жол жоқ", "programme-4"),
+        ("Ата-аналардың жиналысы", "womens-rights"),
+        ("Зарплаты работников бюджетной сферы", "budget-transparency"),
+        ("Медико-социальная экспертиза", "programme-3"),
+        ("Пострадавшие от испытаний на полигоне", "environment"),
     ],
 )
 def test_words_that_only_look_like_a_keyword_do_not_tag(tagger, text, topic):
@@ -114,10 +120,30 @@ def test_words_that_only_look_like_a_keyword_do_not_tag(tagger, text, topic):
         ("Отбасылық-тұрмыстық зорлық-зомбылық", "domestic-violence"),
         ("Women's rights", "womens-rights"),
         ("Ёлка и мусор", "environment"),
+        ("Возвращение незаконно выведенных из страны активов", "programme-10"),
+        ("Активтерді елге қайтару", "programme-10"),
+        ("Семипалатинский полигон: пострадавшие ждут выплат", "programme-2"),
+        ("Ядролық сынақтардың зардабы", "programme-2"),
+        ("Реконструкция очистных сооружений", "environment"),
+        ("Су қорғау белдеуі", "environment"),
+        ("Равную оплату за равный труд", "gender-equality"),
+        ("Тең жұмысқа тең ақы", "gender-equality"),
+        ("Обманутые дольщики", "programme-4"),
+        ("Үлескерлердің мәселесі", "programme-4"),
+        ("Көпбалалы аналар", "womens-rights"),
+        ("Жильё для молодых семей", "programme-8"),
     ],
 )
 def test_words_in_every_form_and_phrases_tag(tagger, text, topic):
     assert topic in tagger.tag(text)
+
+
+def test_an_exception_keeps_its_own_words_and_topic_out_and_nothing_else(tagger):
+    assert tagger.tag("Жол жоқ деп отырмаймыз: ауылға баратын жолды жөндеу керек") == {
+        "programme-4": ["жолды="],
+        "programme-6": ["ауыл"],
+    }
+    assert tagger.tag("Пара беруге жол жоқ") == {"programme-10": ["пара="]}
 
 
 def test_programme_thesis_nine_shares_the_environment_keywords(tagger):
@@ -140,6 +166,14 @@ def test_words_are_lower_cased_without_possessives():
         (lambda t: t.replace('key = "programme-2"', 'key = "programme-1"'), "repeats"),
         (lambda t: t.replace('keywords_of = "environment"', ""), "no keywords"),
         (lambda t: t + "\n[[topics]\n", "not a TOML file"),
+        (
+            lambda t: t.replace('exceptions = ["жол бер"', 'exceptions = ["жо бер"'),
+            "exception 'жо бер': its first word has fewer than 3 letters",
+        ),
+        (
+            lambda t: t.replace("exceptions = [", "exceptions = 'жол бер' #", 1),
+            "exceptions is not a list",
+        ),
     ],
 )
 def test_a_broken_topics_file_is_an_error_naming_the_topic(tmp_path, edit, problem):

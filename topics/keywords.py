@@ -9,6 +9,7 @@ import re
 import tomllib
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,9 @@ class Topic:
     name_kk: str
     scope: str
     keywords: tuple[str, ...]
+    # Phrases whose words never count for this topic: "жол бер" ("кемсітушілікке
+    # жол бермеу", no way for discrimination) keeps "жол=" (a road) from matching.
+    exceptions: tuple[str, ...] = ()
 
 
 def words_of(text: str) -> list[str]:
@@ -77,25 +81,44 @@ class Tagger:
 
     def __init__(self, topics: list[Topic]) -> None:
         self.topics = topics
-        self._index: dict[str, list[tuple[str, str, tuple[_Part, ...]]]] = defaultdict(
-            list
+        self._index = _index((topic.key, k) for topic in topics for k in topic.keywords)
+        self._exceptions = _index(
+            (topic.key, k) for topic in topics for k in topic.exceptions
         )
-        for topic in topics:
-            for keyword in topic.keywords:
-                parts = _parts(keyword)
-                self._index[parts[0].text[:PREFIX]].append((topic.key, keyword, parts))
 
     def tag(self, text: str | None) -> dict[str, list[str]]:
         """{topic key: the keywords that matched, sorted} of a text."""
         words = words_of(text or "")
+        excepted: set[tuple[str, int]] = set()
+        for key, _, i, length in _matches(self._exceptions, words):
+            excepted.update((key, i + j) for j in range(length))
         found: dict[str, set[str]] = defaultdict(set)
-        for i, word in enumerate(words):
-            for key, keyword, parts in self._index.get(word[:PREFIX], ()):
-                if keyword in found[key] or i + len(parts) > len(words):
-                    continue
-                if all(part.matches(words[i + j]) for j, part in enumerate(parts)):
-                    found[key].add(keyword)
-        return {key: sorted(keywords) for key, keywords in found.items() if keywords}
+        for key, keyword, i, _ in _matches(self._index, words):
+            if (key, i) not in excepted:
+                found[key].add(keyword)
+        return {key: sorted(keywords) for key, keywords in found.items()}
+
+
+_Index = dict[str, list[tuple[str, str, tuple[_Part, ...]]]]
+
+
+def _index(keywords: Iterable[tuple[str, str]]) -> _Index:
+    """(topic key, keyword) pairs by the first letters of the keyword's first word."""
+    index: _Index = defaultdict(list)
+    for key, keyword in keywords:
+        parts = _parts(keyword)
+        index[parts[0].text[:PREFIX]].append((key, keyword, parts))
+    return index
+
+
+def _matches(index: _Index, words: list[str]) -> Iterator[tuple[str, str, int, int]]:
+    """(topic key, keyword, first word's position, words) of each match."""
+    for i, word in enumerate(words):
+        for key, keyword, parts in index.get(word[:PREFIX], ()):
+            if i + len(parts) <= len(words) and all(
+                part.matches(words[i + j]) for j, part in enumerate(parts)
+            ):
+                yield key, keyword, i, len(parts)
 
 
 def load_topics(path: Path = TOPICS_FILE) -> list[Topic]:
@@ -134,11 +157,17 @@ def load_topics(path: Path = TOPICS_FILE) -> list[Topic]:
         keywords = source.get("keywords")
         if not isinstance(keywords, list) or not keywords:
             raise TopicsFileError(f"{where}: no keywords")
-        for keyword in keywords:
-            try:
-                _parts(keyword)
-            except (ValueError, AttributeError) as exc:
-                raise TopicsFileError(f"{where}: keyword {keyword!r}: {exc}") from None
+        exceptions = source.get("exceptions", [])
+        if not isinstance(exceptions, list):
+            raise TopicsFileError(f"{where}: exceptions is not a list")
+        for field, phrases in (("keyword", keywords), ("exception", exceptions)):
+            for phrase in phrases:
+                try:
+                    _parts(phrase)
+                except (ValueError, AttributeError) as exc:
+                    raise TopicsFileError(
+                        f"{where}: {field} {phrase!r}: {exc}"
+                    ) from None
         topics.append(
             Topic(
                 key=entry["key"],
@@ -149,6 +178,7 @@ def load_topics(path: Path = TOPICS_FILE) -> list[Topic]:
                 name_kk=entry["name_kk"],
                 scope=entry["scope"],
                 keywords=tuple(dict.fromkeys(keywords)),
+                exceptions=tuple(dict.fromkeys(exceptions)),
             )
         )
     return topics
