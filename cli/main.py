@@ -2,7 +2,8 @@
 
 Exit codes: 0 done, 1 a crawl run did not succeed or raised an alert (see `mwatch
 status`), 2 bad input (the message names it and says how to fix it), 3 another
-crawl holds the lock (cli/scheduling.py), 130 interrupted.
+crawl holds the lock (cli/scheduling.py), 130 interrupted (Ctrl-C, SIGTERM), 141
+the output's reader went away (`mwatch status | head`).
 """
 
 import argparse
@@ -24,6 +25,7 @@ from cli import (
     topics,
 )
 from cli.common import (
+    EXIT_BROKEN_PIPE,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_LOCKED,
@@ -81,8 +83,22 @@ def main(argv: list[str] | None = None) -> int:
         import replica
 
         return replica.main(argv[1:])
-    args = build_parser().parse_args(argv)
-    return run_handler(args.handler, args)
+    try:
+        args = build_parser().parse_args(argv)
+        code = run_handler(args.handler, args)
+        # Written here, not when Python exits, where a closed pipe is a traceback.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_gone()
+    return code
+
+
+def _reader_gone() -> int:
+    """End quietly when the output's reader went away (`mwatch status | head`):
+    what is still buffered goes nowhere instead of raising again at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE
 
 
 def run_handler(
@@ -103,6 +119,8 @@ def run_handler(
     except CrawlLocked as exc:
         print(f"mwatch: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except BrokenPipeError:
+        return _reader_gone()
     except KeyboardInterrupt:
         print("mwatch: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

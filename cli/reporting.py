@@ -1,6 +1,7 @@
 """`mwatch export`, `report` and `browse`: what monitors take from the database."""
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -47,11 +48,32 @@ def register(commands: argparse._SubParsersAction) -> None:
     register_browse(commands)
 
 
-def _write_html(path: str, page: str) -> None:
+def _check_html(path: str | None) -> None:
+    """UsageError unless the page can be written at `path`: asked before the
+    report is printed, so that a report is never printed and then refused."""
+    if path is None:
+        return
     target = Path(path)
     if target.is_dir() or not target.parent.is_dir():
         raise UsageError(f"--html {path}: not a file in an existing folder")
-    target.write_text(page, encoding="utf-8")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise UsageError(f"--html {path}: the file cannot be written")
+    try:
+        with tempfile.TemporaryFile(dir=target.parent, prefix=".mwatch-probe-"):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"--html {path}: its folder {target.parent} cannot be written "
+            f"({exc.strerror})"
+        ) from None
+
+
+def _write_html(path: str, page: str) -> None:
+    target = Path(path)
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--html {path}: cannot be written ({exc.strerror})") from None
     print(f"wrote {target}")
 
 
@@ -59,6 +81,7 @@ def cmd_report_deputy(args: argparse.Namespace) -> int:
     from reports import html, lookup, scorecard, terminal
     from storage import db
 
+    _check_html(args.html)
     url = database_url()
     checked_database(url)
     with db.session_for(url) as session:
@@ -84,6 +107,7 @@ def cmd_report_session(args: argparse.Namespace) -> int:
     from storage import db
     from storage.published import differences
 
+    _check_html(args.html)
     url = database_url()
     checked_database(url)
     with db.session_for(url) as session:

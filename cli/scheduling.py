@@ -19,6 +19,8 @@ from pathlib import Path
 
 from scrapy.settings import Settings
 
+from cli.common import UsageError
+
 
 class CrawlLocked(Exception):
     """Another crawl holds the lock; the message names it and the lock file."""
@@ -32,8 +34,20 @@ def crawl_lock(path: str | Path, shared: bool = False) -> Iterator[None]:
     a crawl or a worker when not.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as file:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        file = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        advice = (
+            f"set it to a file's path, e.g. {path / 'crawl.lock'}"
+            if path.is_dir()
+            else "set it to a file in a folder this user can write"
+        )
+        raise UsageError(
+            f"MWATCH_LOCK_FILE {path}: cannot be opened as the crawl lock "
+            f"({exc.strerror}); {advice}"
+        ) from None
+    with file:
         mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
         try:
             fcntl.flock(file, mode | fcntl.LOCK_NB)

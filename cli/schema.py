@@ -2,7 +2,13 @@
 
 import argparse
 
-from cli.common import EXIT_OK, database_url
+from cli.common import (
+    EXIT_OK,
+    database_url,
+    existing_database,
+    sqlite_path,
+    writable_sqlite,
+)
 
 # Alembic, which storage.db loads, is imported when a command runs, so that
 # `mwatch --help` starts fast.
@@ -12,6 +18,9 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     from storage import db
 
     url = database_url()
+    path = sqlite_path(url)
+    if path is not None:
+        writable_sqlite(url, path)
     db.upgrade(url, args.revision)
     print(f"database {db.safe_url(url)} is at revision {args.revision}")
     return EXIT_OK
@@ -21,6 +30,7 @@ def cmd_downgrade(args: argparse.Namespace) -> int:
     from storage import db
 
     url = database_url()
+    existing_database(url)
     db.downgrade(url, args.revision)
     print(f"database {db.safe_url(url)} is at revision {args.revision}")
     return EXIT_OK
@@ -30,6 +40,7 @@ def cmd_current(args: argparse.Namespace) -> int:
     from storage import db
 
     url = database_url()
+    existing_database(url)
     engine = db.make_engine(url)
     try:
         current = db.current_revision(engine)
@@ -45,6 +56,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from storage import db
 
     url = database_url()
+    existing_database(url)
     db.check(url)
     print(f"models and migrations agree ({db.safe_url(url)} is at head)")
     return EXIT_OK

@@ -1,12 +1,16 @@
 """The command line: help everywhere, and clear errors for expected mistakes."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from tests.e2e import mwatch
+import settings
+from storage.models import CrawlRun
+from tests.e2e import Result, mwatch, replica_today, rows
 
 COMMANDS = [
     [],
@@ -114,3 +118,154 @@ def test_backfill_refuses_a_window_that_makes_no_sense(args, message, sqlite_url
     assert result.code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+READ_ONLY = [
+    ["status"],
+    ["report", "session", "--convocation", "8"],
+    ["report", "deputy", "71"],
+    ["export", "--format", "csv", "--out", "{tmp}/export"],
+    ["browse", "--no-open"],
+    ["meetings", "list"],
+    ["topics", "list"],
+    ["db", "current"],
+]
+
+
+@pytest.mark.parametrize("command", READ_ONLY, ids=" ".join)
+def test_a_mistyped_database_path_is_named_and_never_created(command, tmp_path):
+    mistyped = tmp_path / "data" / "mwatch.sqlit"
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in command]
+    result = mwatch(*args, env={"DATABASE_URL": f"sqlite:///{mistyped}"})
+    assert result.code == 2, result.stdout + result.stderr
+    assert str(mistyped) in result.stderr
+    assert "no database file" in result.stderr or "no such database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not mistyped.exists()
+    assert not mistyped.parent.exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["status"], ["meetings", "list"], ["db", "current"]], ids=" ".join
+)
+def test_output_cut_short_by_a_closed_pipe_ends_quietly(command, sqlite_url):
+    """`mwatch status | head`: the reader goes away, mwatch ends without a
+    traceback (the read end is closed before mwatch writes, so it always is)."""
+    assert mwatch("db", "upgrade", env={"DATABASE_URL": sqlite_url}).code == 0
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "cli.main", *command],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ) | {"DATABASE_URL": sqlite_url},
+            cwd=settings.PROJECT_ROOT,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert done.stderr == ""
+    assert done.returncode == 141
+
+
+def in_read_only(folder: Path, *args: str, env: dict[str, str]) -> Result:
+    """`mwatch` run where `folder` cannot be written: a read-only bind mount in
+    a mount namespace of its own (root writes a folder whatever its mode), or,
+    for another user, the folder's mode."""
+    command = [sys.executable, "-m", "cli.main", *args]
+    if os.geteuid() == 0:
+        remount = (
+            'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && exec "$@"'
+        )
+        command = ["unshare", "--map-root-user", "--mount", "sh", "-c", remount]
+        command += [str(folder), sys.executable, "-m", "cli.main", *args]
+    else:
+        folder.chmod(0o555)
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            env=dict(os.environ) | {"MWATCH_TODAY": replica_today()} | env,
+            cwd=settings.PROJECT_ROOT,
+            timeout=600,
+        )
+    finally:
+        folder.chmod(0o755)
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def test_a_database_in_a_folder_that_cannot_be_written_is_named(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "mwatch.sqlite"
+    url = f"sqlite:///{path}"
+    assert mwatch("db", "upgrade", env={"DATABASE_URL": url}).code == 0
+    for command in (["status"], ["crawl", "mazhilis-deputies"], ["db", "upgrade"]):
+        result = in_read_only(folder, *command, env={"DATABASE_URL": url})
+        assert result.code == 2, result.stdout + result.stderr
+        # On a read-only file system the file is named, in a folder of mode 555
+        # the folder; each with the reason.
+        assert f"{folder} cannot be written (" in result.stderr or (
+            f"{path} cannot be written (" in result.stderr
+        )
+        assert "unable to open database file" not in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_a_lock_file_that_cannot_be_opened_is_named(tmp_path, sqlite_url):
+    """MWATCH_LOCK_FILE set to a folder, or in a read-only folder: a clear
+    error naming it, exit 2, and no run recorded."""
+    assert mwatch("db", "upgrade", env={"DATABASE_URL": sqlite_url}).code == 0
+    environment = {
+        "DATABASE_URL": sqlite_url,
+        "MWATCH_MAZHILIS_URL": "http://127.0.0.1:9",
+    }
+    result = mwatch(
+        "crawl",
+        "mazhilis-deputies",
+        env=environment | {"MWATCH_LOCK_FILE": str(tmp_path)},
+    )
+    assert result.code == 2, result.stdout + result.stderr
+    assert f"MWATCH_LOCK_FILE {tmp_path}: cannot be opened" in result.stderr
+    assert "set it to a file's path" in result.stderr
+    assert "OSError" not in result.stderr and "Traceback" not in result.stderr
+
+    locks = tmp_path / "locks"
+    locks.mkdir()
+    lock = locks / "crawl.lock"
+    result = in_read_only(
+        locks,
+        "crawl",
+        "mazhilis-deputies",
+        env=environment | {"MWATCH_LOCK_FILE": str(lock)},
+    )
+    assert result.code == 2, result.stdout + result.stderr
+    assert f"MWATCH_LOCK_FILE {lock}: cannot be opened" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert rows(sqlite_url, select(CrawlRun.id)) == []
+
+
+def test_a_report_page_that_cannot_be_written_is_refused_before_the_report(
+    tmp_path, sqlite_url
+):
+    assert mwatch("db", "upgrade", env={"DATABASE_URL": sqlite_url}).code == 0
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    page = pages / "session.html"
+    result = in_read_only(
+        pages,
+        "report",
+        "session",
+        "--convocation",
+        "8",
+        "--html",
+        str(page),
+        env={"DATABASE_URL": sqlite_url},
+    )
+    assert result.code == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert f"--html {page}: its folder {pages} cannot be written" in result.stderr
+    assert not page.exists()
