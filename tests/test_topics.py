@@ -104,6 +104,8 @@ def test_each_tag_says_which_keywords_matched(tagger):
         ("Ата-аналардың жиналысы", "womens-rights"),
         ("Зарплаты работников бюджетной сферы", "budget-transparency"),
         ("Медико-социальная экспертиза", "programme-3"),
+        ("Встреча выпускников 1985 года", "programme-8"),
+        ("Мектеп түлектерінің кездесуі", "programme-8"),
         ("Пострадавшие от испытаний на полигоне", "environment"),
     ],
 )
