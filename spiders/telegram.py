@@ -21,6 +21,9 @@ from records import Page, PostItem
 from spiders.telegram_page import TelegramPost, parse_channel_page
 
 REDIRECTS = (301, 302, 303, 307, 308)
+# Public scrapers of the previews pace themselves at about half a second between
+# requests (SOURCES.md §2): the least delay AutoThrottle may choose here.
+PACE = 0.5
 
 
 def post_item(post: TelegramPost) -> PostItem:
@@ -49,6 +52,13 @@ class TelegramSpider(AccountsSpider):
     base_setting = "TELEGRAM_URL"
     history_setting = "TELEGRAM_HISTORY_DAYS"
     no_accounts = "no Telegram channel is stored: crawl mazhilis-deputies first"
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Paced as public scrapers are, unless throttling is off (a replica)."""
+        super().update_settings(settings)
+        if settings.getbool("AUTOTHROTTLE_ENABLED"):
+            settings.set("DOWNLOAD_DELAY", PACE, priority="spider")
 
     async def start(self) -> Any:
         for channel in self.accounts():
