@@ -46,7 +46,10 @@ class RenderedActivities:
             yield self.unreadable(document, "activities-page", str(exc))
             return
         self.layout.records_read(
-            "activities-page", response.url, len(rendered.activities)
+            "activities-page",
+            response.url,
+            len(rendered.activities),
+            rendered.unreadable,
         )
         items = [
             activity_item(a.id, deputy, a.date, a.title, a.text, a.place, a.url, "page")
