@@ -103,7 +103,7 @@ def test_the_held_out_part_is_about_forty_percent_of_each_file():
     items = evaluation_items()
     for name in {item.file for item in items}:
         part = [item.held_out for item in items if item.file == name]
-        assert 0.25 <= sum(part) / len(part) <= 0.5, name
+        assert 0.25 <= sum(part) / len(part) <= 0.55, name
     held_out = sum(item.held_out for item in items) / len(items)
     assert 0.33 <= held_out <= 0.45
 
