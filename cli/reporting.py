@@ -2,8 +2,10 @@
 
 import argparse
 import os
+import signal
 import tempfile
 from pathlib import Path
+from types import FrameType
 
 from cli.common import EXIT_OK, UsageError, checked_database, database_url
 from reports.export import FORMATS, ExportError, check_out, export
@@ -166,6 +168,9 @@ def cmd_browse(args: argparse.Namespace) -> int:
     except browse.BrowseError as exc:
         raise UsageError(str(exc)) from None
     checked_database(url)
+    # SIGTERM (systemd, kill) stops it as Ctrl-C does: Datasette stopped, the
+    # temporary copy removed, exit 130.
+    signal.signal(signal.SIGTERM, _interrupt)
     with tempfile.TemporaryDirectory(prefix="mwatch-browse-") as folder:
         if database is None:
             database = Path(args.copy) if args.copy else Path(folder) / "mwatch.sqlite"
@@ -188,6 +193,10 @@ def cmd_browse(args: argparse.Namespace) -> int:
             not args.no_open,
             Path(folder) / "metadata.json",
         )
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _port(text: str) -> int:

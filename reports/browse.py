@@ -7,7 +7,9 @@ database is first copied into a read-only SQLite file (`copy_to_sqlite`), since
 Datasette reads SQLite only.
 """
 
+import ctypes
 import json
+import signal
 import stat
 import subprocess
 import sys
@@ -89,6 +91,10 @@ COLUMNS = {
         "report": "JSON: counts per table, failed pages, warnings, alerts.",
     },
 }
+
+
+# prctl(2)'s option: the signal a process gets when its parent ends.
+PR_SET_PDEATHSIG = 1
 
 
 class BrowseError(Exception):
@@ -185,4 +191,28 @@ def serve(
     ]
     if open_browser:
         command.append("--open")
-    return subprocess.call(command)
+    datasette = subprocess.Popen(command, preexec_fn=_stop_with_parent)
+    try:
+        return datasette.wait()
+    finally:
+        stop(datasette)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End `process` (SIGTERM, then SIGKILL after 10 s) unless it has ended."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _stop_with_parent() -> None:
+    """In Datasette's process, before it starts: the kernel sends it SIGTERM
+    when `mwatch browse` ends, even killed with SIGKILL, so that it never keeps
+    serving the database (and its port) alone."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

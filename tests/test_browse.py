@@ -2,6 +2,8 @@
 
 import json
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -92,10 +94,13 @@ class Browse:
                 return self
             except OSError:
                 time.sleep(0.3)
+        # __exit__ does not run when __enter__ fails.
+        self.__exit__()
         pytest.fail("mwatch browse did not start within 60 s")
 
     def __exit__(self, *exc):
-        self.process.terminate()
+        if self.process.poll() is None:
+            self.process.terminate()
         self.process.wait(timeout=20)
         self.output.close()
 
@@ -157,3 +162,66 @@ def test_browse_refuses_a_database_that_is_not_there(tmp_path):
     assert done.returncode == 2
     assert "none.sqlite" in done.stderr
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        # "pid (name) state ppid ...": the name may hold spaces and parentheses.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """`pid` is a process that has not ended (a zombie has)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def wait_for(condition, what: str, seconds: float = 30) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} within {seconds} s")
+        time.sleep(0.1)
+
+
+def answers(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_browse_stopped_by_a_signal_stops_datasette(stop, postgres_url):
+    """However `mwatch browse` is stopped (systemd's SIGTERM, Ctrl-C, even
+    SIGKILL), Datasette stops with it and frees its port; stopped with SIGTERM
+    or SIGINT, the temporary SQLite copy it served is removed and it exits 130."""
+    fill(postgres_url)
+    with Browse(postgres_url) as browse:
+        printed = browse.printed()
+        copy = Path(printed.split("copying it into ", 1)[1].split(" (read-only)")[0])
+        assert copy.is_file()
+        datasette = children_of(browse.process.pid)
+        assert len(datasette) == 1, datasette
+        browse.process.send_signal(stop)
+        code = browse.process.wait(timeout=30)
+        wait_for(lambda: not running(datasette[0]), "Datasette did not stop")
+        wait_for(lambda: not answers(browse.port), "the port was not freed")
+        if stop != signal.SIGKILL:
+            assert code == 130, browse.printed()
+            assert not copy.parent.exists()
+            assert "Traceback" not in browse.printed()
+        else:
+            # Nothing runs in a process killed so: its folder stays behind.
+            shutil.rmtree(copy.parent)
