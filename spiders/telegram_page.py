@@ -97,7 +97,9 @@ def parse_post(message: Selector) -> TelegramPost:
     its markup is not a post's."""
     channel, _, number = message.attrib["data-post"].partition("/")
     date_link = exactly_one(message, "a.tgme_widget_message_date")
-    moment = exactly_one(date_link, "time").attrib["datetime"]
+    moment = exactly_one(date_link, "time").attrib.get("datetime")
+    if not moment:
+        raise LayoutError("the post's time has no datetime")
     text = _text_node(message)
     meta = at_most_one(message, "span.tgme_widget_message_meta")
     return TelegramPost(
