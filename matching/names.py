@@ -49,8 +49,27 @@ _LATIN: dict[str, tuple[str, ...]] = {
     "ü": ("u",), "ū": ("u",), "ŭ": ("u",), "ı": ("i",), "ī": ("i",),
     "ğ": ("g",), "ǵ": ("g",),
     "ş": ("sh",), "ç": ("ch",), "ñ": ("n",), "ŋ": ("n",), "ń": ("n",),
-    "ë": ("e", "io"), "ý": ("y",),
+    "ë": ("e", "io"),
+    # The 2018 alphabet: á ә, ó ө, ý у (Dáýren).
+    "á": ("a", "ia"), "ó": ("o", "u"), "ý": ("u", "i"),
+    # ISO 9: ž š č ŝ, â я, û ю, ô ө, è э (Žanbyršin, Niâzov).
+    "ž": ("zh",), "š": ("sh",), "č": ("ch",), "ŝ": ("shch",), "â": ("ia",),
+    "û": ("iu",), "ô": ("o", "u"), "è": ("e",), "ķ": ("k", "h"),
 }  # fmt: skip
+
+# ISO 9 writes й as j (Ajdos, Bajmuhanov): a word with one of its letters is
+# read so; elsewhere a j after a vowel may be й as well as ж (Najmetdinuly).
+_ISO9_LETTERS = re.compile("[žščŝâûôèìùḥķņġ]|u\u0307|a\u030b")
+_J_AFTER_VOWEL = re.compile(r"(?<=[aeiou])j")
+# The 2017 alphabet's apostrophes: a' ә, o' ө, u' ү, y' у, s' ш, c' ч, g' ғ,
+# n' ң, i' и (Da'y'ren, S'ynar, To'legen); elsewhere an apostrophe is a soft
+# sign (BGN's Aygul', ISO 9's Ajgulʹ) and is dropped.
+_APOSTROPHES = "'’ʼ`ʹʺ\""
+_APOSTROPHE_LETTERS = {
+    "a": "ä", "o": "ö", "u": "ü", "y": "u", "s": "sh", "c": "ch", "g": "ğ",
+    "n": "ñ",
+}  # fmt: skip
+_APOSTROPHE = re.compile(f"([a-z])[{_APOSTROPHES}]")
 
 # Look-alike letters typed in the wrong script: a Latin "o" in `Ахметoв`, a
 # Cyrillic "а" in `Kuspаn`. Letters that only exist in one script (қ in
@@ -126,15 +145,28 @@ def _letter_options(char: str) -> tuple[str, ...]:
     return (stripped,)
 
 
+def _apostrophes_read(text: str) -> str:
+    """The 2017 alphabet's letters with an apostrophe as plain Latin:
+    da'y'ren -> dauren, s'ynar -> shynar."""
+    text = _APOSTROPHE.sub(lambda m: _APOSTROPHE_LETTERS.get(m[1], m[1]), text)
+    return "".join(c for c in text if c not in _APOSTROPHES)
+
+
 @lru_cache(maxsize=65536)
 def word_forms(word: str) -> tuple[str, ...]:
     """The keys of one word, primary first: `Өтепов` -> ("otepov", "utepov")."""
     text = _script_fixed(unicodedata.normalize("NFC", word)).lower()
+    text = _apostrophes_read(text)
+    if _ISO9_LETTERS.search(unicodedata.normalize("NFD", text)):
+        text = text.replace("j", "й")
     spellings = [""]
     for char in text:
         options = _letter_options(char)
         spellings = [s + o for s, o in product(spellings, options)][:_MAX_FORMS]
     keys = dict.fromkeys(fold_latin(s) for s in spellings)
+    keys.update(
+        dict.fromkeys(fold_latin(_J_AFTER_VOWEL.sub("i", s)) for s in spellings)
+    )
     # Russian writes some Kazakh ш as ч: Шоқанов / Чоканов.
     keys.update(dict.fromkeys(k.replace("ch", "sh") for k in list(keys) if "ch" in k))
     return tuple(k for k in keys if k) or ("",)
@@ -242,6 +274,8 @@ class ParsedName:
     patronymic, from the parts or from initials (`А.Т.` -> ("a", "t")).
     `order_known` is False where nothing says which word is the surname
     (`Abzal Kuspan`): a scorer should then also try the other order.
+    `patronymic_words` are the keys of the patronymic with its ending
+    (`Куанышович` -> "kuanishovich"), for a typo in the ending.
     """
 
     surname: str | None
@@ -255,6 +289,7 @@ class ParsedName:
     given_forms: frozenset[str] = frozenset()
     patronymic_forms: frozenset[str] = frozenset()
     initial_forms: tuple[frozenset[str], ...] = ()
+    patronymic_words: frozenset[str] = frozenset()
 
     def swapped(self) -> "ParsedName":
         """The same name read with the surname and first name the other way."""
@@ -282,11 +317,24 @@ class _Token:
         return self.forms[0]
 
 
+def _run_together_split(text: str) -> str:
+    """Parts run together without a space, parted where a capital follows a
+    small letter: `ЕділХамитұлы` -> `Еділ Хамитұлы`, `ZagipaYahyanovna`
+    (SOURCES.md §6)."""
+    out = []
+    for i, c in enumerate(text):
+        before = text[:i].rstrip(_APOSTROPHES)
+        if c.isupper() and before[-1:].islower():
+            out.append(" ")
+        out.append(c)
+    return "".join(out)
+
+
 def _tokens(text: str) -> list[_Token]:
     """Split a name into words and initials: `Куспан А.Т.` -> Куспан, А, Т."""
     words = []
     raw = unicodedata.normalize("NFC", text).replace(".", ". ").replace(",", " ")
-    for part in raw.split():
+    for part in _run_together_split(raw).split():
         letters = [c for c in part if c.isalpha()]
         # A missing patronymic comes as the string "None" (SOURCES.md §1.1).
         if not letters or part.strip(".").lower() in ("none", "null", "nan"):
@@ -380,6 +428,10 @@ def _assign(words: list[_Token], has_initials: bool) -> tuple[
     if len(capitals) == 1 and len(rest) > 1:
         surname = capitals[0]
         others = [w for w in rest if w is not surname]
+        # A third word is the patronymic even with a typo in its ending
+        # (`ҚҰСПАН Абзал Темірғалиұзлы`).
+        if patronymic is None and len(others) > 1:
+            patronymic = others[1]
         return surname, others[0], patronymic, True
     if len(rest) == 1:
         return rest[0], None, patronymic, True
@@ -397,7 +449,9 @@ def _assign(words: list[_Token], has_initials: bool) -> tuple[
     surname_first = known_second if known_first != known_second else first.cyrillic
     if len(rest) > 2 and not has_initials:
         middle = rest[1]
-        if surname_first:
+        # A known first name in the middle is the Mazhilis's order even where
+        # a typo hides the patronymic's ending (Даулет Кайрат Сагындыковмич).
+        if surname_first or any(k in _SEX_OF_NAME for k in middle.forms):
             return first, middle, second, False
         return second, first, middle, False
     if surname_first:
@@ -470,4 +524,5 @@ def parse(name: str) -> ParsedName:
         given_forms=given_forms,
         patronymic_forms=patronymic_forms,
         initial_forms=tuple(initial_forms),
+        patronymic_words=frozenset(patronymic.forms) if patronymic else frozenset(),
     )

@@ -31,9 +31,20 @@ LINK_MARGIN = 0.05
 # How much each part's evidence weighs (factors multiplied into the score).
 _INITIAL_AGREES = 0.96  # А. for Абзал: consistent, not proof
 _GIVEN_UNKNOWN = 0.75  # a surname alone (Куспан)
-_PATRONYMIC_ONE_SIDE = 0.97  # Abzal Kuspan / Куспан Абзал Темірғалиұлы
+# A patronymic on one side only (Abzal Kuspan / Куспан Абзал Темірғалиұлы) is
+# unknown, not agreement: a namesake with another father reads the same, so the
+# names alone never link it (below LINK_THRESHOLD even when all else agrees).
+# `resolve` may still link it when no other known person comes near.
+_PATRONYMIC_UNKNOWN = 0.85
+_PATRONYMIC_NEITHER = 0.97  # neither side gives one (Тау Нургуль / Nurgul Tau)
+_UNKNOWN_REASON = "patronymic unknown on one side"
+_NEITHER_REASON = "no patronymic on either side"
 _SAME_NAME_TABLE = 0.97  # Шыңғыс / Чингиз
-_SURNAME_STEM = 0.95  # САИРОВ / Сайыр: the Russian page drops -ов
+# Қанат / Қзанат: links only beside an agreeing surname and patronymic.
+_EXTRA_LETTER = 0.92
+# САИРОВ / Сайыр, Құспан / Құспанов: one person who changed it or two people,
+# which only other evidence tells (SOURCES.md §6): never a link on names alone.
+_SURNAME_STEM = 0.85
 _CONFLICT = 0.1  # initials that contradict the name
 _SEX_DIFFERS = 0.4  # Абенов / Абенова
 _FUZZY_SURNAME_CAP = 0.85  # a surname one letter off never links by itself
@@ -50,10 +61,12 @@ Decision = Literal["link", "review", "none"]
 
 @dataclass(frozen=True)
 class Comparison:
-    """A pairwise score and why: ("surname agrees", "initial a. agrees", ...)."""
+    """A pairwise score and why: ("surname agrees", "initial a. agrees", ...).
+    `patronymic_unknown` says one side gave a patronymic and the other none."""
 
     score: float
     reasons: tuple[str, ...]
+    patronymic_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,7 +126,7 @@ def _surname(a: ParsedName, b: ParsedName) -> tuple[float, str]:
     stems_a = {_stem(k) for k in a.surname_forms}
     stems_b = {_stem(k) for k in b.surname_forms}
     if stems_a & b.surname_forms or stems_b & a.surname_forms:
-        return _SURNAME_STEM, "surname agrees but for the -ov ending"
+        return _SURNAME_STEM, "surnames differ by the -ov ending alone"
     similarity = _similarity(a.surname_forms, b.surname_forms)
     return (
         min(similarity**4, _FUZZY_SURNAME_CAP),
@@ -132,59 +145,98 @@ def _initials_agree(a: ParsedName, b: ParsedName, part: int) -> bool | None:
     return bool(sounds_a & sounds_b)
 
 
-def _given(a: ParsedName, b: ParsedName) -> tuple[float, str]:
-    if a.given_forms and b.given_forms:
-        if a.given_forms & b.given_forms:
-            return 1.0, "first name agrees"
-        if same_name_group(a.given_forms, b.given_forms):
-            return _SAME_NAME_TABLE, f"first names {a.given} / {b.given} are one name"
-        similarity = _similarity(a.given_forms, b.given_forms)
-        return (
-            min(similarity**4, _FUZZY_GIVEN_CAP),
-            f"first names differ ({a.given} / {b.given})",
-        )
-    agree = _initials_agree(a, b, 0)
-    if agree is None:
-        return _GIVEN_UNKNOWN, "first name unknown on one side"
-    initial = (a.initials or b.initials)[0]
-    if agree:
-        return _INITIAL_AGREES, f"first initial {initial.upper()}. agrees"
-    return _CONFLICT, "first initials differ"
+@dataclass(frozen=True)
+class _Part:
+    """What a first name or a patronymic weighs: its name in reasons, its place
+    among the initials and its factors."""
+
+    label: str
+    initial_label: str
+    index: int
+    same_name: float
+    fuzzy_cap: float
+    initial_agrees: float
 
 
-def _patronymic(a: ParsedName, b: ParsedName) -> tuple[float, str]:
-    if a.patronymic_forms and b.patronymic_forms:
-        if any(
-            roots_agree(x, y) for x in a.patronymic_forms for y in b.patronymic_forms
-        ):
-            return 1.0, "patronymic agrees"
-        if same_name_group(a.patronymic_forms, b.patronymic_forms):
-            return 1.0, "patronymics name one father"
-        similarity = _similarity(a.patronymic_forms, b.patronymic_forms)
+_GIVEN = _Part(
+    "first name", "first", 0, _SAME_NAME_TABLE, _FUZZY_GIVEN_CAP, _INITIAL_AGREES
+)
+_PATRONYMIC = _Part("patronymic", "patronymic", 1, 1.0, _FUZZY_PATRONYMIC_CAP, 1.0)
+
+
+def _one_letter_more(a: frozenset[str], b: frozenset[str]) -> bool:
+    """One of the forms is another with a letter more inside it: kanat / kzanat
+    (not erik / serik: a letter before the first is another name)."""
+    return any(
+        min(len(x), len(y)) >= 4 and x[0] == y[0] and Indel.distance(x, y) == 1
+        for x in a
+        for y in b
+    )
+
+
+def _part(a: ParsedName, b: ParsedName, part: _Part) -> tuple[float, str]:
+    """How far the first names (or the patronymics) of two names agree."""
+    if part is _GIVEN:
+        forms_a, forms_b = a.given_forms, b.given_forms
+        words_a, words_b = forms_a, forms_b
+        agree = bool(forms_a & forms_b)
+    else:
+        forms_a, forms_b = a.patronymic_forms, b.patronymic_forms
+        words_a, words_b = a.patronymic_words, b.patronymic_words
+        agree = any(roots_agree(x, y) for x in forms_a for y in forms_b)
+    label = part.label
+    if forms_a and forms_b:
+        shown = (a.given, b.given) if part is _GIVEN else (a.patronymic, b.patronymic)
+        if agree:
+            return 1.0, f"{label} agrees"
+        if same_name_group(forms_a, forms_b):
+            return part.same_name, f"{label}s {shown[0]} / {shown[1]} are one name"
+        if _one_letter_more(forms_a, forms_b) or _one_letter_more(words_a, words_b):
+            return _EXTRA_LETTER, f"{label}s one letter apart ({shown[0]} / {shown[1]})"
+        similarity = _similarity(forms_a, forms_b)
         return (
-            min(similarity**4, _FUZZY_PATRONYMIC_CAP),
-            f"patronymics differ ({a.patronymic} / {b.patronymic})",
+            min(similarity**4, part.fuzzy_cap),
+            f"{label}s differ ({shown[0]} / {shown[1]})",
         )
-    agree = _initials_agree(a, b, 1)
-    if agree is None:
-        return _PATRONYMIC_ONE_SIDE, "no patronymic to compare"
-    if agree:
-        return 1.0, "patronymic initial agrees"
-    return _CONFLICT, "patronymic initials differ"
+    agreed = _initials_agree(a, b, part.index)
+    if agreed is None:
+        if part is _GIVEN:
+            return _GIVEN_UNKNOWN, "first name unknown on one side"
+        if _patronymic_unknown(a, b):
+            return _PATRONYMIC_UNKNOWN, _UNKNOWN_REASON
+        return _PATRONYMIC_NEITHER, _NEITHER_REASON
+    if not agreed:
+        return _CONFLICT, f"{part.initial_label} initials differ"
+    if part is _GIVEN:
+        initial = (a.initials or b.initials)[0].upper()
+        return part.initial_agrees, f"first initial {initial}. agrees"
+    return part.initial_agrees, "patronymic initial agrees"
+
+
+def _patronymic_unknown(a: ParsedName, b: ParsedName) -> bool:
+    """One name gives a patronymic (in full or as an initial), the other none."""
+    return _gives_patronymic(a) != _gives_patronymic(b)
+
+
+def _gives_patronymic(name: ParsedName) -> bool:
+    """A patronymic in full or as an initial (`Куспан А.Т.`)."""
+    return bool(name.patronymic_forms) or (
+        len(name.initial_forms) > 1 and bool(name.initial_forms[1])
+    )
 
 
 def _compare_parsed(a: ParsedName, b: ParsedName) -> Comparison:
     surname, why_surname = _surname(a, b)
     if surname == 0.0:
         return Comparison(0.0, (why_surname,))
-    given, why_given = _given(a, b)
-    patronymic, why_patronymic = _patronymic(a, b)
+    given, why_given = _part(a, b, _GIVEN)
+    patronymic, why_patronymic = _part(a, b, _PATRONYMIC)
     value = surname * given * patronymic
     reasons = [why_surname, why_given, why_patronymic]
     if a.female is not None and b.female is not None and a.female != b.female:
         value *= _SEX_DIFFERS
         reasons.append("one is a man's name, the other a woman's")
-    return Comparison(round(value, 4), tuple(reasons))
+    return Comparison(round(value, 4), tuple(reasons), _patronymic_unknown(a, b))
 
 
 def compare(a: NameLike, b: NameLike) -> Comparison:
@@ -236,9 +288,21 @@ def _context_delta(
 
 
 def _best_form(mention: ParsedName, candidate: Candidate) -> Comparison:
-    return max(
-        (compare(mention, name) for name in candidate.names), key=lambda c: c.score
+    """The mention against the candidate's form it best matches. A patronymic
+    one form gives is the candidate's even where the best form leaves it out
+    (`Askar Nazarov` beside `НАЗАРОВ Асқар Болатұлы`)."""
+    comparisons = [compare(mention, name) for name in candidate.names]
+    best = max(comparisons, key=lambda c: c.score)
+    if _NEITHER_REASON not in best.reasons or not any(
+        c.patronymic_unknown for c in comparisons
+    ):
+        return best
+    reasons = tuple(
+        _UNKNOWN_REASON if reason == _NEITHER_REASON else reason
+        for reason in best.reasons
     )
+    value = best.score * _PATRONYMIC_UNKNOWN / _PATRONYMIC_NEITHER
+    return Comparison(round(value, 4), reasons, True)
 
 
 def resolve(
@@ -246,19 +310,35 @@ def resolve(
 ) -> Resolution:
     """Which candidate a mention names: "link" above LINK_THRESHOLD and
     LINK_MARGIN ahead of the runner-up, "review" in the grey zone or when two
-    candidates are too close, "none" below REVIEW_THRESHOLD."""
+    candidates are too close, "none" below REVIEW_THRESHOLD.
+
+    A patronymic the mention lacks (`Салтанат Абенова`, `A. Kuspan`) is unknown,
+    which keeps the names alone below LINK_THRESHOLD: it would tell namesakes
+    apart. The candidates are everyone known, so when the best is LINK_MARGIN
+    ahead of every other (by the names or the context), no namesake is among
+    them and the gap is not held against it."""
     parsed = parse(mention)
     scored = []
     for candidate in candidates:
         comparison = _best_form(parsed, candidate)
         delta, context_reasons = _context_delta(candidate, context)
         value = min(1.0, max(0.0, comparison.score + delta))
-        scored.append((value, candidate, comparison.reasons + tuple(context_reasons)))
+        scored.append(
+            (value, candidate, comparison, comparison.reasons + tuple(context_reasons))
+        )
     scored.sort(key=lambda s: s[0], reverse=True)
-    value, best, reasons = scored[0] if scored else (0.0, None, ())
+    value, best, comparison, reasons = scored[0] if scored else (0.0, None, None, ())
     runner_value, runner = (
         (scored[1][0], scored[1][1]) if len(scored) > 1 else (0.0, None)
     )
+    if (
+        comparison is not None
+        and comparison.patronymic_unknown
+        and value - runner_value >= LINK_MARGIN
+    ):
+        lifted = comparison.score / _PATRONYMIC_UNKNOWN - comparison.score
+        value = min(1.0, value + lifted)
+        reasons += ("no namesake among the candidates comes near",)
     if best is None or value < REVIEW_THRESHOLD:
         return Resolution(
             "none", None, round(value, 4), round(runner_value, 4),
@@ -268,9 +348,9 @@ def resolve(
     decision: Decision = "review"
     if value < LINK_THRESHOLD:
         why += f"; {value:.2f} is below the link threshold {LINK_THRESHOLD}"
-    elif runner is not None and value - runner_value < LINK_MARGIN:
+    if runner is not None and value - runner_value < LINK_MARGIN:
         why += f"; runner-up {runner.id} at {runner_value:.2f} too close"
-    else:
+    elif value >= LINK_THRESHOLD:
         decision = "link"
     return Resolution(
         decision, best, round(value, 4), round(runner_value, 4), why, runner
