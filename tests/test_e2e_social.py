@@ -12,6 +12,7 @@ from sqlalchemy import select
 from replica import ReplicaProcess, dump_dataset, generate_dataset
 from replica.facebook import first_posts, redirects_anonymous
 from replica.facebook_page import LONG_TEXT
+from replica.faults import targeted
 from replica.instagram import pinned_post, timeline_order
 from storage import db
 from storage.models import CrawlRun, Post
@@ -365,3 +366,156 @@ def test_a_bad_session_file_fails_the_run_naming_it(replica, sqlite_url, tmp_pat
         f"MWATCH_FACEBOOK_STATE={broken}: not a storage-state JSON"
     )
     assert rows(sqlite_url, select(Post.id)) == []
+
+
+# What each fault profile leaves an account in, targeted or not, and what of it
+# is stored: "all" its posts, what an "anonymous" visitor sees, or "none".
+NEEDS = ("needs-session", "anonymous")
+FAULTS = {
+    "anonymous-401": (
+        False,
+        {
+            ("instagram", True): ("needs-session", "none"),
+            ("instagram", False): NEEDS,
+            ("facebook", True): NEEDS,
+            ("facebook", False): NEEDS,
+        },
+    ),
+    "anonymous-403": (
+        False,
+        {
+            ("instagram", True): ("needs-session", "none"),
+            ("instagram", False): NEEDS,
+            ("facebook", True): NEEDS,
+            ("facebook", False): NEEDS,
+        },
+    ),
+    "rate-limited": (
+        True,
+        {
+            ("instagram", True): ("rate-limited", "none"),
+            ("instagram", False): (None, "all"),
+            ("facebook", True): (None, "all"),
+            ("facebook", False): (None, "all"),
+        },
+    ),
+    "checkpoint": (
+        True,
+        {
+            ("instagram", True): ("checkpoint", "none"),
+            ("instagram", False): (None, "all"),
+            ("facebook", True): ("identity-check", "none"),
+            ("facebook", False): (None, "all"),
+        },
+    ),
+    "unsupported-browser": (
+        True,
+        {
+            ("instagram", True): (None, "all"),
+            ("instagram", False): (None, "all"),
+            ("facebook", True): ("unsupported-browser", "none"),
+            ("facebook", False): (None, "all"),
+        },
+    ),
+    "expired-session": (
+        True,
+        {
+            (platform, hit): ("session-expired", "anonymous")
+            for platform in ("instagram", "facebook")
+            for hit in (True, False)
+        },
+    ),
+}
+# What `mwatch status` says of each state, and a part of what to do about it.
+SAID = {
+    "needs-session": (
+        "needs a session",
+        "log in once with `mwatch login {platform} --state FILE`",
+    ),
+    "session-expired": (
+        "session logged out (expired)",
+        "log in again with `mwatch login {platform} --state FILE`",
+    ),
+    "rate-limited": ("rate limited", "wait: rate limited until the next run"),
+    "checkpoint": (
+        "checkpoint: a person must confirm the session",
+        "pass the check it asks for, then log in again",
+    ),
+    "identity-check": (
+        "identity check: a person must confirm the session",
+        "confirm its identity as asked, then log in again",
+    ),
+    "unsupported-browser": ("unsupported browser", "if the page stays, update"),
+}
+
+
+def one_hit_one_spared(profile: str):
+    """Of each platform, an account the profile's fault falls on and one it
+    spares (Facebook pages that show their feed to anonymous visitors)."""
+
+    def pick(platform: str, handles: list[str], dataset: dict) -> list[str]:
+        seed = dataset["seed"]
+        if platform == "facebook":
+            handles = [h for h in handles if not redirects_anonymous(seed, h)]
+        hit = next(h for h in handles if targeted(seed, profile, h))
+        spared = next(h for h in handles if not targeted(seed, profile, h))
+        return [hit, spared]
+
+    return pick
+
+
+@pytest.mark.parametrize("profile", list(FAULTS))
+def test_each_way_an_account_stays_closed_is_told_apart_and_the_others_are_crawled(
+    profile, sqlite_url, browser, tmp_path
+):
+    session, outcomes = FAULTS[profile]
+    dataset = small_dataset(one_hit_one_spared(profile))
+    path = tmp_path / "dataset.json"
+    dump_dataset(dataset, path)
+    with ReplicaProcess(dataset=path, faults=profile) as replica:
+        sessions = saved_sessions(browser, replica, dataset, tmp_path)
+        db.upgrade(sqlite_url)
+        env = environment(replica, sqlite_url, **(sessions if session else {}))
+        result = mwatch("crawl", "mazhilis-deputies", "instagram", "facebook", env=env)
+        status = mwatch("status", env=env).stdout
+
+    assert result.code == 1, result.stdout + result.stderr
+    expected = set()
+    posts = {"instagram": instagram_posts, "facebook": facebook_posts}
+    for platform in ("instagram", "facebook"):
+        run = last_run(sqlite_url, platform)
+        closed = any(
+            state for (site, _), (state, _) in outcomes.items() if site == platform
+        )
+        # Every account was crawled: none of this is a broken source.
+        assert run.outcome == ("partial" if closed else "success"), run.message
+        assert "layout" not in run.report
+        states = run.report.get("accounts", {})
+        for account in dataset[platform]:
+            hit = targeted(dataset["seed"], profile, account)
+            state, stored = outcomes[(platform, hit)]
+            assert states.get(account, {}).get("state") == state, (account, states)
+            if stored != "none":
+                count = anonymous_count(dataset, platform, account)
+                expected |= set(
+                    posts[platform](
+                        dataset,
+                        replica.urls[platform],
+                        account,
+                        count if stored == "anonymous" else None,
+                    )
+                )
+            if state is not None:
+                name, todo = SAID[state]
+                assert f"{platform} {name} (" in status
+                assert todo.format(platform=platform) in states[account]["todo"]
+                assert todo.format(platform=platform) in status
+    assert stored_posts(sqlite_url) == expected
+    if profile == "rate-limited":
+        [warning] = [
+            w
+            for w in last_run(sqlite_url, "instagram").report["warnings"]
+            if "rate limited" in w
+        ]
+        assert "web_profile_info answered 429" in warning
+        assert "the other accounts go on" in warning
