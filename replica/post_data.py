@@ -530,11 +530,10 @@ def validate_posts(dataset: dict, fail: Callable[[str], Exception]) -> None:
                 if not all(isinstance(item, str) for item in post[key]):
                     raise fail(f"{at}: {key!r} is not a list of strings")
             _check_telegram_quirks(post, at, fail)
-        first_id = account.get(
-            "first_id", account["posts"][0]["id"] if account["posts"] else 0
-        )
-        if not isinstance(first_id, int) or any(
-            p["id"] < first_id for p in account["posts"]
+        first_id = account.get("first_id")
+        if first_id is not None and (
+            not isinstance(first_id, int)
+            or any(p["id"] < first_id for p in account["posts"])
         ):
             raise fail(f"{where}: first_id {first_id!r} is above a post's id")
     shortcodes: dict[str, str] = {}

@@ -10,7 +10,13 @@ from collections.abc import Iterator
 import pytest
 from bs4 import BeautifulSoup
 
-from replica import ReplicaProcess, dump_dataset, generate_dataset
+from replica import (
+    DatasetError,
+    ReplicaProcess,
+    dump_dataset,
+    generate_dataset,
+    load_dataset,
+)
 from replica.telegram import views_text
 
 CHANNEL = "kuspan_abzal"
@@ -275,3 +281,35 @@ def test_a_post_of_markup_no_datetime_has_a_time_without_it(dataset, tmp_path):
         False
     ]
     assert times[-1].get_text() == post["date"][11:16]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda post: post.update(album=["photo"] * 9), "is not a kind"),
+        (lambda post: post.update(album=["photo", "audio"]), "is not a kind"),
+        (lambda post: post.update(markup="nested"), "markup 'nested'"),
+    ],
+)
+def test_a_dataset_with_an_odd_album_or_markup_is_refused(
+    dataset, tmp_path, change, message
+):
+    changed = copy.deepcopy(dataset)
+    post = next(
+        p for p in changed["telegram"][CHANNEL]["posts"] if len(p["photos"]) == 2
+    )
+    change(post)
+    path = tmp_path / "dataset.json"
+    dump_dataset(changed, path)
+    with pytest.raises(DatasetError, match=message):
+        load_dataset(path)
+
+
+def test_a_dataset_whose_first_id_is_above_a_post_is_refused(dataset, tmp_path):
+    changed = copy.deepcopy(dataset)
+    channel = changed["telegram"][CHANNEL]
+    channel["first_id"] = channel["posts"][1]["id"]
+    path = tmp_path / "dataset.json"
+    dump_dataset(changed, path)
+    with pytest.raises(DatasetError, match="first_id"):
+        load_dataset(path)
