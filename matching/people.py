@@ -10,7 +10,7 @@ and sends everything uncertain to review rather than guess.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,8 +19,9 @@ from rapidfuzz.distance import Indel
 from matching.names import ParsedName, parse, roots_agree, same_name_group
 
 # A pair at or above this is the same person as far as the names can tell:
-# surnames agree and the first name and patronymic agree or are only absent or
-# initials on one side (Куспан А.Т. / ҚҰСПАН Абзал Темірғалиұлы scores 0.96).
+# surnames agree, the first names agree or are initials on one side, and both
+# give a patronymic that agrees (in full or as an initial) or neither gives one
+# (Куспан А.Т. / ҚҰСПАН Абзал Темірғалиұлы scores 0.96).
 LINK_THRESHOLD = 0.9
 # Below this, resolve reports no match; between the two, a person has to look
 # (a surname alone, a surname one letter off, a first name that differs).
@@ -145,23 +146,39 @@ def _initials_agree(a: ParsedName, b: ParsedName, part: int) -> bool | None:
     return bool(sounds_a & sounds_b)
 
 
+def _forms_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a & b)
+
+
+def _roots_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    return any(roots_agree(x, y) for x in a for y in b)
+
+
 @dataclass(frozen=True)
 class _Part:
-    """What a first name or a patronymic weighs: its name in reasons, its place
-    among the initials and its factors."""
+    """A first name or a patronymic: where ParsedName keeps it, when two agree,
+    and what its evidence weighs."""
 
-    label: str
-    initial_label: str
-    index: int
+    label: str  # in reasons: "first name", "patronymic"
+    initial_label: str  # "first initials differ"
+    index: int  # its place among the initials
+    key: str  # the ParsedName fields: the key, its forms, the whole word's forms
+    forms: str
+    words: str
+    agree: Callable[[frozenset[str], frozenset[str]], bool]
     same_name: float
     fuzzy_cap: float
     initial_agrees: float
 
 
 _GIVEN = _Part(
-    "first name", "first", 0, _SAME_NAME_TABLE, _FUZZY_GIVEN_CAP, _INITIAL_AGREES
-)
-_PATRONYMIC = _Part("patronymic", "patronymic", 1, 1.0, _FUZZY_PATRONYMIC_CAP, 1.0)
+    "first name", "first", 0, "given", "given_forms", "given_forms", _forms_agree,
+    _SAME_NAME_TABLE, _FUZZY_GIVEN_CAP, _INITIAL_AGREES,
+)  # fmt: skip
+_PATRONYMIC = _Part(
+    "patronymic", "patronymic", 1, "patronymic", "patronymic_forms",
+    "patronymic_words", _roots_agree, 1.0, _FUZZY_PATRONYMIC_CAP, 1.0,
+)  # fmt: skip
 
 
 def _one_letter_more(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -176,28 +193,19 @@ def _one_letter_more(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def _part(a: ParsedName, b: ParsedName, part: _Part) -> tuple[float, str]:
     """How far the first names (or the patronymics) of two names agree."""
-    if part is _GIVEN:
-        forms_a, forms_b = a.given_forms, b.given_forms
-        words_a, words_b = forms_a, forms_b
-        agree = bool(forms_a & forms_b)
-    else:
-        forms_a, forms_b = a.patronymic_forms, b.patronymic_forms
-        words_a, words_b = a.patronymic_words, b.patronymic_words
-        agree = any(roots_agree(x, y) for x in forms_a for y in forms_b)
+    forms_a, forms_b = getattr(a, part.forms), getattr(b, part.forms)
     label = part.label
     if forms_a and forms_b:
-        shown = (a.given, b.given) if part is _GIVEN else (a.patronymic, b.patronymic)
-        if agree:
+        shown = f"{getattr(a, part.key)} / {getattr(b, part.key)}"
+        if part.agree(forms_a, forms_b):
             return 1.0, f"{label} agrees"
         if same_name_group(forms_a, forms_b):
-            return part.same_name, f"{label}s {shown[0]} / {shown[1]} are one name"
+            return part.same_name, f"{label}s {shown} are one name"
+        words_a, words_b = getattr(a, part.words), getattr(b, part.words)
         if _one_letter_more(forms_a, forms_b) or _one_letter_more(words_a, words_b):
-            return _EXTRA_LETTER, f"{label}s one letter apart ({shown[0]} / {shown[1]})"
+            return _EXTRA_LETTER, f"{label}s one letter apart ({shown})"
         similarity = _similarity(forms_a, forms_b)
-        return (
-            min(similarity**4, part.fuzzy_cap),
-            f"{label}s differ ({shown[0]} / {shown[1]})",
-        )
+        return min(similarity**4, part.fuzzy_cap), f"{label}s differ ({shown})"
     agreed = _initials_agree(a, b, part.index)
     if agreed is None:
         if part is _GIVEN:
