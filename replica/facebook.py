@@ -131,9 +131,9 @@ class FacebookSite:
             )
         logged_in = self.logged_in(request)
         if not logged_in and redirects_anonymous(self.seed, page):
-            raise web.HTTPFound(
-                f"{PREFIX}/login/?next={quote(str(request.url), safe='')}"
-            )
+            # Encoded as Facebook does: "/login/?next=https%3A%2F%2Fwww...".
+            login = f"{PREFIX}/login/?next={quote(str(request.url), safe='')}"
+            return web.Response(status=302, headers={"Location": login})
         first = self.posts(page, 0, first_posts(self.seed, page))
         config = {
             "language": "ru" if request_language(request) == "ru" else "en",
