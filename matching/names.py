@@ -57,8 +57,8 @@ _LATIN: dict[str, tuple[str, ...]] = {
     "û": ("iu",), "ô": ("o", "u"), "è": ("e",), "ķ": ("k", "h"),
 }  # fmt: skip
 
-# ISO 9 writes й as j (Ajdos, Bajmuhanov): a word with one of its letters is
-# read so; elsewhere a j after a vowel may be й as well as ж (Najmetdinuly).
+# ISO 9 writes й as j (Ajdos Tažiev): a name with one of its letters is read
+# so; elsewhere a j after a vowel may be й as well as ж (Najmetdinuly).
 _ISO9_LETTERS = re.compile("[žščŝâûôèìùḥķņġ]|u\u0307|a\u030b")
 _J_AFTER_VOWEL = re.compile(r"(?<=[aeiou])j")
 # The 2017 alphabet's apostrophes: a' ә, o' ө, u' ү, y' у, s' ш, c' ч, g' ғ,
@@ -334,6 +334,9 @@ def _tokens(text: str) -> list[_Token]:
     """Split a name into words and initials: `Куспан А.Т.` -> Куспан, А, Т."""
     words = []
     raw = unicodedata.normalize("NFC", text).replace(".", ". ").replace(",", " ")
+    # A name is written in one system: one ISO 9 letter makes every j й.
+    if _ISO9_LETTERS.search(raw.lower()):
+        raw = raw.replace("j", "й").replace("J", "Й")
     for part in _run_together_split(raw).split():
         letters = [c for c in part if c.isalpha()]
         # A missing patronymic comes as the string "None" (SOURCES.md §1.1).

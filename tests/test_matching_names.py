@@ -48,6 +48,18 @@ def parts(name: str) -> tuple[str | None, str | None, str | None, tuple[str, ...
         (" Куспан  А .Т. ", ("kuspan", None, None, ("a", "t"))),
         ("Калыков А.К.", ("kalikov", None, None, ("a", "k"))),
         ("Ye. Zhanbyrshin", ("janbirshin", None, None, ("e",))),
+        # ISO 9 (SOURCES.md §6): ž š č, and j for й.
+        ("Žanbyršin Edil Hamitovič", ("janbirshin", "edil", "hamit", ("e", "h"))),
+        ("Ajdos Temirgaliuly Tažiev", ("tajiev", "aidos", "temirgali", ("a", "t"))),
+        # Run together without a space (SOURCES.md §6).
+        ("ЖАНБЫРШИН ЕділХамитұлы", ("janbirshin", "edil", "hamit", ("e", "h"))),
+        ("BALIEVA ZagipaYahyanovna", ("balieva", "zagipa", "iahian", ("z", "i"))),
+        ("USENOVA Nazgul’Toktarovna", ("usenova", "nazgul", "toktar", ("n", "t"))),
+        # A typo in the patronymic's ending: still the third word.
+        (
+            "ҚҰСПАН Абзал Темірғалиұзлы",
+            ("kuspan", "abzal", "temirgaliuzli", ("a", "t")),
+        ),
         # A patronymic ending written apart, and a mixed-script typo.
         ("Темірғали ұлы Абзал Құспан", ("kuspan", "abzal", "temirgali", ("a", "t"))),
         (
@@ -76,6 +88,11 @@ def test_parse_reduces_each_part_to_its_key(name, expected):
         ("Шыңғыс", "Shyngys", "Shyngghys", "Şyñğys"),
         ("Ләззат", "Läzzat"),
         ("Семёнов", "Семенов", "Semenov"),
+        # The Kazakh Latin of 2017 (apostrophes) and 2018 (acutes), ISO 9.
+        ("Дәурен", "Da'y'ren", "Dáýren", "Däuren", "Dauren"),
+        ("Шынар", "S'ynar", "Shynar", "Şynar", "Šynar"),
+        ("Ниязов", "Niâzov", "Niyazov", "Niiazov"),
+        ("Жанбыршин", "Žanbyršin", "Janbyrshin"),
     ],
 )
 def test_spellings_of_one_word_share_its_primary_key(forms):
@@ -93,6 +110,12 @@ def test_spellings_of_one_word_share_its_primary_key(forms):
         ("Шоқанов", "Чоканов"),  # ш written ч
         ("Артём", "Artyom"),
         ("Qozhanazarov", "Khodzhanazarov"),
+        ("Төлеген", "To'legen"),  # ө (2017's o') written у: Тулеген
+        ("Тулеген", "Tólegen"),  # 2018's ó
+        ("Бахытжан", "Baķytžan"),  # ISO 9's ķ for қ
+        # й written j (Najmetdinuly) as well as i or y.
+        ("Naimetdinuly", "Najmetdinuly"),
+        ("Naymetdinuly", "Najmetdinuly"),
     ],
 )
 def test_spellings_the_russian_page_varies_share_a_form(a, b):
