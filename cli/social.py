@@ -177,8 +177,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "have logged in, save the browser's session (cookies) to FILE, readable "
         "by you only (0600). Crawls use it when MWATCH_INSTAGRAM_STATE or "
         "MWATCH_FACEBOOK_STATE names FILE; without it they read only what an "
-        "anonymous visitor sees. Log in again when a crawl reports a login wall "
-        "although a session was given (it expired).",
+        "anonymous visitor sees. Log in again when `mwatch status` says a session "
+        "is logged out (expired), or after passing a checkpoint, an identity "
+        "check or an unsupported-browser page in a browser.",
     )
     login.add_argument("platform", choices=sorted(SITES))
     login.add_argument(
