@@ -3,10 +3,12 @@ and the logging options of the commands that crawl."""
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from types import FrameType
 
 import settings
 
@@ -25,6 +27,16 @@ EXIT_INTERRUPTED = 130
 # The reader of the output went away (`mwatch status | head`): 128 + SIGPIPE, as
 # any Unix tool ends then, quietly.
 EXIT_BROKEN_PIPE = 141
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (systemd stopping a unit, `kill`) stops the command as Ctrl-C
+    does, through KeyboardInterrupt: what it opened is closed, exit 130."""
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 class UsageError(Exception):

@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import signal
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,13 @@ from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.reactor import install_reactor
 from twisted.internet.defer import inlineCallbacks
 
-from cli.common import EXIT_FAILED, EXIT_OK, UsageError, checked_database
+from cli.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    UsageError,
+    checked_database,
+)
 from cli.scheduling import crawl_lock, install_log_file
 
 logger = logging.getLogger(__name__)
@@ -28,6 +35,9 @@ SOURCES = (
     "amanat",
 )
 
+# What stops a crawl as Ctrl-C does (Scrapy's shutdown handlers take them).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
 # The sources crawled in a real browser: minutes, not seconds, on the replica.
 BROWSER_SOURCES = ("instagram", "facebook")
 
@@ -38,6 +48,9 @@ class CrawlResult:
     outcome: str
     run_id: int | None
     alerts: int = 0
+    # Stopped by Ctrl-C or SIGTERM before it finished; the sources after it were
+    # not crawled.
+    interrupted: bool = False
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -96,6 +109,7 @@ def run_crawls(
     crawlers = [process.create_crawler(source) for source in sources]
 
     results: list[CrawlResult] = []
+    done: list[bool] = []
 
     @inlineCallbacks
     def crawl_all():  # noqa: ANN202
@@ -106,22 +120,44 @@ def run_crawls(
                 except Exception as exc:  # the crawler could not even start
                     logger.error("%s could not run: %s", source, exc)
                 stats = crawler.stats
+                # Scrapy closes a spider with "shutdown" on Ctrl-C or SIGTERM.
+                interrupted = stats.get_value("finish_reason") == "shutdown"
                 results.append(
                     CrawlResult(
                         source,
                         stats.get_value("mwatch/outcome", "failed"),
                         stats.get_value("mwatch/run_id"),
                         stats.get_value("mwatch/alerts", 0),
+                        interrupted,
                     )
                 )
-                if stats.get_value("finish_reason") == "shutdown":
+                if interrupted:
                     break
+            else:
+                done.append(True)
         finally:
             with contextlib.suppress(Exception):
                 reactor.stop()
 
     reactor.callWhenRunning(crawl_all)
-    process.start(stop_after_crawl=False)
+    handlers = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    try:
+        process.start(stop_after_crawl=False)
+    finally:
+        # Scrapy's handlers are for a running reactor; what follows the crawl
+        # (its table, matching) stops on a signal as before it.
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    if (
+        not done
+        and len(results) < len(sources)
+        and not any(r.interrupted for r in results)
+    ):
+        # A second Ctrl-C or SIGTERM stops the reactor in the middle of a source
+        # (or between two), its spider never closed.
+        stats = crawlers[len(results)].stats
+        run_id = stats.get_value("mwatch/run_id")
+        results.append(CrawlResult(sources[len(results)], "failed", run_id, 0, True))
     return results
 
 
@@ -144,7 +180,15 @@ def crawl_sources(
         return run_crawls(chosen, settings, **spider_args)
 
 
+def interrupted(results: list[CrawlResult]) -> bool:
+    """The crawl was stopped by Ctrl-C or SIGTERM."""
+    return any(r.interrupted for r in results)
+
+
 def exit_code(results: list[CrawlResult]) -> int:
-    """0 when every run succeeded and raised no alert (count drop, silence)."""
+    """0 when every run succeeded and raised no alert (count drop, silence);
+    130 when Ctrl-C or SIGTERM stopped the crawl."""
+    if interrupted(results):
+        return EXIT_INTERRUPTED
     ok = results and all(r.outcome == "success" and not r.alerts for r in results)
     return EXIT_OK if ok else EXIT_FAILED

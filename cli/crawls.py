@@ -2,6 +2,7 @@
 source recorded as a run, then match the meetings again."""
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from cli.common import (
@@ -13,6 +14,7 @@ from cli.common import (
     day,
     log_overrides,
     positive,
+    stop_on_sigterm,
 )
 from cli.meetings import match_after_crawl
 from cli.status import print_runs, unfinished_sources
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 def cmd_crawl(args: argparse.Namespace) -> int:
     from cli.crawling import crawl_sources, exit_code
 
+    stop_on_sigterm()
     sources = args.sources
     if args.resume:
         sources = _unfinished(args.sources)
@@ -42,9 +45,26 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     lock = "shared" if args.worker else "alone"
     results = crawl_sources(sources, overrides, lock=lock, mode="nightly")
     print_runs(database_url(), [r.run_id for r in results if r.run_id])
+    if _interrupted(results):
+        return exit_code(results)
     if not args.worker:
         _match_meetings(results)
     return exit_code(results)
+
+
+def _interrupted(results: list["CrawlResult"]) -> bool:
+    """Say so when Ctrl-C or SIGTERM stopped the crawl, which then ends there
+    (no matching of the meetings)."""
+    from cli.crawling import interrupted
+
+    if interrupted(results):
+        print(
+            "mwatch: interrupted; run it again to finish (running again is "
+            "safe; `mwatch crawl --resume` crawls only what did not finish)",
+            file=sys.stderr,
+        )
+        return True
+    return False
 
 
 def _match_meetings(results: list["CrawlResult"]) -> None:
@@ -70,6 +90,7 @@ def _unfinished(named: list[str]) -> list[str]:
 def cmd_backfill(args: argparse.Namespace) -> int:
     from cli.crawling import crawl_sources, exit_code
 
+    stop_on_sigterm()
     if args.session is not None and args.convocation is None:
         raise UsageError("--session needs --convocation (e.g. --convocation 8)")
     if args.since and args.until and args.since > args.until:
@@ -86,7 +107,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         until=args.until,
     )
     print_runs(database_url(), [r.run_id for r in results if r.run_id])
-    _match_meetings(results)
+    if not _interrupted(results):
+        _match_meetings(results)
     return exit_code(results)
 
 

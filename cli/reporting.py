@@ -2,12 +2,16 @@
 
 import argparse
 import os
-import signal
 import tempfile
 from pathlib import Path
-from types import FrameType
 
-from cli.common import EXIT_OK, UsageError, checked_database, database_url
+from cli.common import (
+    EXIT_OK,
+    UsageError,
+    checked_database,
+    database_url,
+    stop_on_sigterm,
+)
 from reports.export import FORMATS, ExportError, check_out, export
 
 # Alembic (storage.db) and the reports' builders are imported when a command
@@ -170,7 +174,7 @@ def cmd_browse(args: argparse.Namespace) -> int:
     checked_database(url)
     # SIGTERM (systemd, kill) stops it as Ctrl-C does: Datasette stopped, the
     # temporary copy removed, exit 130.
-    signal.signal(signal.SIGTERM, _interrupt)
+    stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="mwatch-browse-") as folder:
         if database is None:
             database = Path(args.copy) if args.copy else Path(folder) / "mwatch.sqlite"
@@ -193,10 +197,6 @@ def cmd_browse(args: argparse.Namespace) -> int:
             not args.no_open,
             Path(folder) / "metadata.json",
         )
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 def _port(text: str) -> int:

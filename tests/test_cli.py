@@ -1,15 +1,19 @@
 """The command line: help everywhere, and clear errors for expected mistakes."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 import settings
-from storage.models import CrawlRun
+from replica import ReplicaProcess
+from storage import db
+from storage.models import CrawlRun, SourceDocument
 from tests.e2e import Result, mwatch, replica_today, rows
 
 COMMANDS = [
@@ -269,3 +273,45 @@ def test_a_report_page_that_cannot_be_written_is_refused_before_the_report(
     assert result.stdout == ""
     assert f"--html {page}: its folder {pages} cannot be written" in result.stderr
     assert not page.exists()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=str)
+def test_a_crawl_stopped_by_a_signal_exits_130(stop, sqlite_url, tmp_path):
+    """systemd's SIGTERM or Ctrl-C in the middle of a crawl: it stops, its run
+    is closed (not left "running"), and it exits 130 as the README says."""
+    db.upgrade(sqlite_url)
+    output = tmp_path / "output.txt"
+    with ReplicaProcess(faults="slow") as replica, open(output, "w") as file:
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "crawl", "mazhilis-requests"],
+            stdout=file,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ)
+            | {
+                "DATABASE_URL": sqlite_url,
+                "MWATCH_MAZHILIS_URL": replica.url,
+                "MWATCH_TODAY": replica_today(),
+            },
+            cwd=settings.PROJECT_ROOT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            # In the middle of the crawl: pages read and stored.
+            while not rows(sqlite_url, select(SourceDocument.id).limit(1)):
+                assert crawl.poll() is None, output.read_text()
+                assert time.monotonic() < deadline, "nothing stored in 120 s"
+                time.sleep(0.2)
+            crawl.send_signal(stop)
+            code = crawl.wait(timeout=120)
+        finally:
+            if crawl.poll() is None:
+                crawl.kill()
+                crawl.wait()
+    printed = output.read_text()
+    assert code == 130, printed
+    assert "interrupted" in printed
+    assert "Traceback" not in printed
+    outcomes = [o for (o,) in rows(sqlite_url, select(CrawlRun.outcome))]
+    assert len(outcomes) == 1
+    assert outcomes[0] not in ("running", "success")
