@@ -212,6 +212,8 @@ def _part(a: ParsedName, b: ParsedName, part: _Part) -> tuple[float, str]:
             return _GIVEN_UNKNOWN, "first name unknown on one side"
         if _patronymic_unknown(a, b):
             return _PATRONYMIC_UNKNOWN, _UNKNOWN_REASON
+        if _gives_patronymic(a) or _gives_patronymic(b):
+            return _PATRONYMIC_NEITHER, "patronymic not weighed beside no first name"
         return _PATRONYMIC_NEITHER, _NEITHER_REASON
     if not agreed:
         return _CONFLICT, f"{part.initial_label} initials differ"
@@ -222,8 +224,12 @@ def _part(a: ParsedName, b: ParsedName, part: _Part) -> tuple[float, str]:
 
 
 def _patronymic_unknown(a: ParsedName, b: ParsedName) -> bool:
-    """One name gives a patronymic (in full or as an initial), the other none."""
-    return _gives_patronymic(a) != _gives_patronymic(b)
+    """One name gives a patronymic (in full or as an initial), the other none,
+    and both give a first name: a surname alone (`Куспан`) is weighed by its
+    unknown first name, not twice."""
+    return _gives_patronymic(a) != _gives_patronymic(b) and all(
+        n.given_forms or (n.initial_forms and n.initial_forms[0]) for n in (a, b)
+    )
 
 
 def _gives_patronymic(name: ParsedName) -> bool:
