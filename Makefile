@@ -7,11 +7,12 @@ VENV ?= .venv
 # for PDFs, what a bare Debian lacks to make a virtual environment, and
 # systemd-analyze, which checks the shipped units (deploy/).
 DEBIAN_PACKAGES := chromium fonts-dejavu-core python3-venv systemd
+AXE_CORE := node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system crawl demo test services lint bench
 
-setup: system $(VENV)/.installed
+setup: system $(VENV)/.installed $(AXE_CORE)
 
 system:
 	@if ! dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1; then \
@@ -25,6 +26,12 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
+
+# The accessibility checker the site's tests inject into its pages (tests/test_site.py),
+# from the npm registry; node_modules/ is not committed.
+$(AXE_CORE):
+	@command -v npm >/dev/null || { echo "npm is needed (apt-get install npm)"; exit 1; }
+	npm install --no-save --no-package-lock --no-audit --no-fund axe-core@4.11.0
 
 crawl: setup
 	$(VENV)/bin/mwatch db upgrade

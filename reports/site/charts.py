@@ -88,21 +88,27 @@ def monthly_chart(
     """Stacked columns, one per month, a colour per series, with the legend
     above; `labels` names the axes (months, and what is counted)."""
     slot = max(8, min(40, 620 // max(len(months), 1)))
-    left, top_margin, plot_height = 50, 60, 180
+    left, plot_height = 50, 180
     width = left + slot * len(months) + 20
     width = max(width, 420)
     totals = [sum(values[i] for _, values in series) for i in range(len(months))]
     ticks = _ticks(max(totals, default=0))
     top = ticks[-1]
-    height = top_margin + plot_height + 45
     parts = [f'<text x="0" y="16" class="title">{escape(title)}</text>']
-    x = 0
+    # The legend, a row of series as long as the chart is wide (a letter is
+    # taken as 8 pixels, enough for Cyrillic at 12 pixels).
+    x, y = 0, 28
     for i, (label, _) in enumerate(series):
+        item = 28 + 8 * len(label)
+        if x and x + item > width:
+            x, y = 0, y + 18
         parts.append(
-            f'<rect x="{x}" y="28" width="12" height="12" fill="{COLORS[i]}"/>'
-            f'<text x="{x + 16}" y="39">{escape(label)}</text>'
+            f'<rect x="{x}" y="{y}" width="12" height="12" fill="{COLORS[i]}"/>'
+            f'<text x="{x + 16}" y="{y + 11}">{escape(label)}</text>'
         )
-        x += 24 + 7 * len(label)
+        x += item
+    top_margin = y + 32
+    height = top_margin + plot_height + 45
     bottom = top_margin + plot_height
     for tick in ticks:
         y = bottom - plot_height * tick / top

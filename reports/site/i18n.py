@@ -44,7 +44,7 @@ class Formats:
         self.locale = Locale.parse(lang)
 
     def day(self, value: date | None) -> str:
-        return format_date(value, "medium", locale=self.locale) if value else "—"
+        return format_date(value, "long", locale=self.locale) if value else "—"
 
     def month(self, value: date) -> str:
         """The month's short name and year, as a chart's axis shows it."""
