@@ -45,6 +45,7 @@ import hashlib
 import json
 import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -144,7 +145,7 @@ def _iso9_kk(word: str) -> str:
     return iuliia.GOST_779.translate(_with_table(word, ISO9_KK_LETTERS))
 
 
-def _name_map(name: Name, convert) -> Name:
+def _name_map(name: Name, convert: Callable[[str], str]) -> Name:
     return Name(
         convert(name.surname),
         convert(name.given),
@@ -152,11 +153,14 @@ def _name_map(name: Name, convert) -> Name:
     )
 
 
-def _table_system(table: dict[str, str]):
+def _table_system(table: dict[str, str]) -> Callable[[str], str]:
     return lambda word: _with_table(word, table)
 
 
-def _iuliia_system(schema):
+def _iuliia_system(schema: iuliia.Schema) -> Callable[[str], str]:
+    """A scheme for Russian; a word in capitals (the Kazakh page's surname
+    style) stays in capitals."""
+
     def convert(word: str) -> str:
         out = schema.translate(word.capitalize() if word.isupper() else word)
         return out.upper() if word.isupper() and len(word) > 1 else out
@@ -203,8 +207,10 @@ def _initial(word: str) -> str:
     return word[:1] + "."
 
 
-# Shapes: how a source lays the parts out. (shape, gives a patronymic)
 def shape(name: Name, how: str) -> str:
+    """The name laid out as a source lays it: the Mazhilis's order ("full"),
+    the English list's, initials, or the first name and patronymic run
+    together; "english", "initial-first" and "no-patronymic" give none."""
     surname = name.surname if name.surname.isupper() else _title(name.surname)
     plain = _title(name.surname)
     p = name.patronymic
@@ -223,15 +229,6 @@ def shape(name: Name, how: str) -> str:
     if how == "run-together":  # `BALIEVA ZagipaYahyanovna`, `ЕділХамитұлы`
         return f"{surname.upper()} {name.given}{p or ''}"
     raise ValueError(how)
-
-
-def gives_patronymic(how: str, name: Name) -> bool:
-    return name.patronymic is not None and how in (
-        "full",
-        "english-full",
-        "initials",
-        "run-together",
-    )
 
 
 def _load_people(samples: Path) -> list[Person]:
@@ -278,11 +275,13 @@ def _base(form: str) -> str:
 
 
 class Writer:
+    """The rows, each pair once whichever way round."""
+
     def __init__(self) -> None:
         self.rows: list[dict[str, str]] = []
         self.seen: set[tuple[str, str]] = set()
 
-    def add(self, a: str, b: str, same: bool, link: bool, kind: str, who: str):
+    def add(self, a: str, b: str, same: bool, link: bool, kind: str, who: str) -> None:
         key = (a, b)
         if a == b or key in self.seen or (b, a) in self.seen:
             return
