@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import browser_memory, crawl, growth, matching_blocking, storage
+from bench import browser_memory, crawl, growth, matching_blocking, site, storage
 
 BENCHMARKS = {
     "crawl": crawl.run,
@@ -15,6 +15,7 @@ BENCHMARKS = {
     "growth": growth.run,
     "matching": matching_blocking.run,
     "browser": browser_memory.run,
+    "site": site.run,
 }
 
 
