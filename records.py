@@ -342,7 +342,60 @@ class PublishedCountItem:
     document: DocumentRef | None = None
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What a successful run read all of, so that a stored record there it did not
+    see is gone from the source (storage/after_crawl.py turns it into tables and
+    conditions). `records` names the family:
+
+    - "deputies": the sitting convocation's lists (`convocation`, its number):
+      convocations, deputies, their Mazhilis name forms, the accounts the API
+      gave, and that convocation's mandates;
+    - "requests": the requests dated in [`since`, `until`] (and of the
+      convocation session whose source id is `session`), and their participants;
+    - "activities": the activities dated in [`since`, `until`] of the deputies
+      whose pages were read (`deputies`, Mazhilis ids);
+    - "programme": the theses of `party`'s programme.
+    """
+
+    records: str
+    since: date | None = None
+    until: date | None = None
+    session: int | None = None
+    convocation: int | None = None
+    deputies: frozenset[int] | None = None
+    party: str | None = None
+
+
+# A published total's scope: "all", or `key:value` filters separated by spaces
+# (`session:82 deputy:71`: the source's own ids, as its API takes them).
+SCOPE_KEYS = ("convocation", "session", "deputy", "date", "lang")
+
+
+def scope_of(**filters: object) -> str:
+    """`scope_of(session=82, deputy=71)` -> "session:82 deputy:71"; none -> "all"."""
+    parts = [
+        f"{key}:{filters[key]}"
+        for key in SCOPE_KEYS
+        if filters.get(key) not in (None, "")
+    ]
+    return " ".join(parts) or "all"
+
+
+def parse_scope(scope: str) -> dict[str, str]:
+    """The filters of a scope; "all" has none."""
+    if scope == "all":
+        return {}
+    filters = dict(part.split(":", 1) for part in scope.split())
+    unknown = set(filters) - set(SCOPE_KEYS)
+    if unknown:
+        raise ValueError(f"scope {scope!r}: unknown filters {sorted(unknown)}")
+    return filters
+
+
 # Social accounts from the links sources give (https://t.me/<channel>, ...).
+# The accounts the Mazhilis API names for its deputies are `learned_from` it.
+MAZHILIS_ACCOUNTS = "mazhilis-api"
 PLATFORMS = {
     "t.me": "telegram",
     "telegram.me": "telegram",

@@ -51,7 +51,7 @@ def last_runs(
 
 def outcome_of(run: CrawlRun) -> str:
     """A run "running" on this host whose process is gone was killed."""
-    from crawl.pipeline import process_alive
+    from storage.runs import process_alive
 
     if (
         run.outcome == "running"

@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 
 from crawl.layout import LayoutAudit
 from crawl.text import parse_date
-from records import Page, RawDocument
+from records import Page, RawDocument, Scope
 
 MODES = ("nightly", "backfill")
 
@@ -141,10 +141,10 @@ class SourceSpider(scrapy.Spider):
         window = self.window
         return not (window.since or window.until or self.deputy)
 
-    def complete_scopes(self) -> list[tuple[Any, Any]]:
-        """What a successful run of this spider saw all of, as (model, condition):
-        stored records there that it did not see are gone from the source.
-        None by default: a run that reads part of a source proves nothing."""
+    def complete_scopes(self) -> list[Scope]:
+        """What a successful run of this spider saw all of (records.Scope): stored
+        records there that it did not see are gone from the source. None by
+        default: a run that reads part of a source proves nothing."""
         return []
 
     def document(self, response: Response, variant: str = "") -> RawDocument:

@@ -14,8 +14,6 @@ and another worker may fetch one (a request's PDF) before a group is written.
 """
 
 import logging
-import os
-import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,21 +22,19 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
-from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawl.base import SourceSpider
 from records import DocumentRef, Page
-from storage import gates, published
+from storage.after_crawl import Closing, GateLimits, after_crawl
 from storage.db import make_engine, make_sessionmaker, require_current_schema
-from storage.mentions import PeopleCache, resolve_pending
+from storage.mentions import PeopleCache
 from storage.models import CrawlRun
-from storage.topics import tag_after_crawl
+from storage.runs import close_run, open_run
 from storage.upsert import Counts
 from storage.writers import Writer
-from topics.keywords import TopicsFileError
 
 logger = logging.getLogger(__name__)
 # How many failed pages a run's report lists (the count is always whole).
@@ -134,18 +130,7 @@ class StoragePipeline:
 
     def open_spider(self) -> None:
         with self.sessions.begin() as session:
-            mark_killed_runs(session)
-            run = CrawlRun(
-                source=self.spider.name,
-                mode=self.spider.mode,
-                started_at=datetime.now(UTC),
-                outcome="running",
-                host=socket.gethostname(),
-                pid=os.getpid(),
-            )
-            session.add(run)
-            session.flush()
-            self.run_id = run.id
+            self.run_id = open_run(session, self.spider.name, self.spider.mode).id
         self.crawler.stats.set_value("mwatch/run_id", self.run_id)
 
     async def process_item(self, item: Any) -> Any:
@@ -235,125 +220,53 @@ class StoragePipeline:
     def spider_closed(self, spider: SourceSpider, reason: str) -> None:
         # What the run's close reads (totals, gates, mentions) includes every page.
         self.flush()
-        stats = self.crawler.stats
+        settings, stats = self.crawler.settings, self.crawler.stats
         verdict = spider.verdict()
         outcome = outcome_of(verdict, spider, reason, self.storage_errors)
         logging.getLogger().removeHandler(self.error_log)
         message = verdict
         if message is None and reason != "finished":
             message = "; ".join([reason, *self.error_log.messages[:1]])
+        # A worker of a distributed crawl sees only part of the source: it proves
+        # nothing gone, and its total is its share of the source's.
+        worker = settings.getbool("WORKER")
         with self.sessions.begin() as session:
             run = session.get(CrawlRun, self.run_id)
             assert run is not None
-            gone = {}
-            # A worker of a distributed crawl sees only part of the source.
-            if outcome == "success" and not self.crawler.settings.getbool("WORKER"):
-                gone = mark_gone(session, spider.complete_scopes(), run.started_at)
-            if outcome != "failed":
-                published.collect(session, spider.name, run.started_at)
-            alerts = self.alerts(session, spider) if outcome != "failed" else []
-            # Names stored before their deputy was are matched again.
-            relinked = resolve_pending(session) if self.deputies_changed else 0
-            topics = self.tag_topics(session, run.started_at)
-            run.finished_at = datetime.now(UTC)
-            run.pages = stats.get_value("response_received_count", 0)
-            run.items_inserted = self.counts.inserted
-            run.items_updated = self.counts.updated
-            run.items_unchanged = self.counts.unchanged
-            run.errors = len(spider.failed_pages) + self.storage_errors
-            run.outcome = outcome
-            run.message = message
-            run.report = {
-                "close_reason": reason,
-                "tables": self.counts.by_table,
-                "failed_pages": spider.failed_pages[:REPORTED_PAGES],
-                "warnings": spider.warnings,
-                "errors_logged": self.error_log.messages,
-                "no_longer_seen": gone,
-                "alerts": alerts,
-                "mentions_relinked": relinked,
-                "topics": topics,
-                **spider.report,
-            }
+            closing = Closing(
+                source=spider.name,
+                outcome=outcome,
+                started_at=run.started_at,
+                today=spider.today(),
+                limits=GateLimits(
+                    max_count_drop=settings.getfloat("MAX_COUNT_DROP"),
+                    silence_factor=settings.getfloat("SILENCE_FACTOR"),
+                    silence_min_days=settings.getint("SILENCE_MIN_DAYS"),
+                ),
+                topics_file=settings["TOPICS_FILE"],
+                complete=[] if worker else spider.complete_scopes(),
+                total=spider.report.get("total"),
+                compare_total=not worker,
+                watch_silence=spider.mode == "nightly" and spider.unfiltered,
+                deputies_changed=self.deputies_changed,
+            )
+            done = after_crawl(session, closing)
+            close_run(
+                run,
+                outcome,
+                message,
+                pages=stats.get_value("response_received_count", 0),
+                errors=len(spider.failed_pages) + self.storage_errors,
+                counts=self.counts,
+                report={
+                    "close_reason": reason,
+                    "failed_pages": spider.failed_pages[:REPORTED_PAGES],
+                    "warnings": spider.warnings,
+                    "errors_logged": self.error_log.messages,
+                    **done,
+                    **spider.report,
+                },
+            )
         stats.set_value("mwatch/outcome", outcome)
-        stats.set_value("mwatch/alerts", len(alerts))
+        stats.set_value("mwatch/alerts", len(done["alerts"]))
         self.engine.dispose()
-
-    def tag_topics(self, session, since: datetime) -> dict:  # noqa: ANN001
-        """Tag the records this run wrote with their topics (storage/topics.py);
-        a topics file that cannot be read is reported, and fails nothing else."""
-        try:
-            return tag_after_crawl(session, since, self.crawler.settings["TOPICS_FILE"])
-        except TopicsFileError as exc:
-            logger.error("records not tagged with topics: %s", exc)
-            return {"error": str(exc)}
-
-    def alerts(self, session, spider: SourceSpider) -> list[str]:  # noqa: ANN001
-        """The count-drop and silence gates, for this run's source."""
-        settings = self.crawler.settings
-        found = []
-        total = spider.report.get("total")
-        # A worker's total is its share of the source's, not comparable.
-        if total is not None and not settings.getbool("WORKER"):
-            found.append(
-                gates.count_drop(
-                    session, spider.name, total, settings.getfloat("MAX_COUNT_DROP")
-                )
-            )
-        if spider.mode == "nightly" and spider.unfiltered:
-            # A backfill reads the past: its newest record may well be old.
-            found.append(
-                gates.silence(
-                    session,
-                    spider.name,
-                    spider.today(),
-                    settings.getfloat("SILENCE_FACTOR"),
-                    settings.getint("SILENCE_MIN_DAYS"),
-                )
-            )
-        for alert in filter(None, found):
-            logger.error("alert: %s", alert)
-        return [alert for alert in found if alert]
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, another user's
-        return True
-    return True
-
-
-def mark_killed_runs(session) -> None:  # noqa: ANN001
-    """Runs of this host still "running" whose process is gone were killed."""
-    host = socket.gethostname()
-    for run in session.scalars(
-        select(CrawlRun).where(CrawlRun.outcome == "running", CrawlRun.host == host)
-    ):
-        if run.pid is not None and not process_alive(run.pid):
-            run.outcome = "killed"
-            run.message = (
-                f"process {run.pid} ended before the run finished (killed?); "
-                "a new crawl takes up where the last successful run left off"
-            )
-
-
-def mark_gone(session, scopes, started_at: datetime) -> dict[str, int]:  # noqa: ANN001
-    """Mark the records a complete crawl should have seen and did not as gone."""
-    gone = {}
-    for model, condition in scopes:
-        count = session.execute(
-            update(model)
-            .where(
-                condition,
-                model.last_seen_at < started_at,
-                model.no_longer_seen_at.is_(None),
-            )
-            .values(no_longer_seen_at=datetime.now(UTC))
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if count:
-            gone[model.__tablename__] = gone.get(model.__tablename__, 0) + count
-    return gone

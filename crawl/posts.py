@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from crawl.base import SourceSpider
 from records import PostItem
-from storage.models import Post
 from storage.state import accounts_of, crawl_state
 
 
@@ -26,7 +25,7 @@ class AccountsSpider(SourceSpider):
         url = self.settings["DATABASE_URL"]
         self.cutoff, self.known = None, {}
         if self.mode == "nightly":
-            last, self.known = crawl_state(url, self.name, Post)
+            last, self.known = crawl_state(url, self.name, "posts")
             self.cutoff = self.nightly_cutoff(last)
             if last is None and self.window.since is None:
                 days = self.settings.getint(self.history_setting)

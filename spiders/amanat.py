@@ -19,14 +19,13 @@ from crawl.base import SourceSpider
 from crawl.selectors import LayoutError
 from matching.names_in_text import find_names
 from matching.people import Context, PeopleIndex
-from records import NewsMentionItem, Page, PartyNewsItem, ThesisItem, item_hash
+from records import NewsMentionItem, Page, PartyNewsItem, Scope, ThesisItem, item_hash
 from spiders.amanat_page import (
     NewsArticle,
     parse_news_article,
     parse_news_list,
     parse_program,
 )
-from storage.models import PartyNews, ProgrammeThesis
 from storage.state import crawl_state, deputy_candidates
 
 PARTY = "AMANAT"
@@ -92,7 +91,7 @@ class AmanatSpider(SourceSpider):
         self.cutoff, self.known = None, {}
         self.program_read = False
         if self.mode == "nightly":
-            last, self.known = crawl_state(url, self.name, PartyNews)
+            last, self.known = crawl_state(url, self.name, "party_news")
             self.cutoff = self.nightly_cutoff(last)
         candidates = deputy_candidates(url)
         if not candidates:
@@ -112,11 +111,11 @@ class AmanatSpider(SourceSpider):
             errback=self.on_index_error,
         )
 
-    def complete_scopes(self) -> list[tuple[Any, Any]]:
+    def complete_scopes(self) -> list[Scope]:
         """The programme read whole: a thesis it no longer has is gone."""
         if not self.program_read:
             return []
-        return [(ProgrammeThesis, ProgrammeThesis.party == PARTY)]
+        return [Scope("programme", party=PARTY)]
 
     def parse_program(self, response: Response) -> Iterator[Page]:
         """The programme's theses."""

@@ -10,15 +10,9 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response
-from sqlalchemy import and_, true
 
 from crawl.decoding import BadPayload, json_of
-from records import (
-    ActivityItem,
-    DocumentRef,
-    Page,
-    PublishedCountItem,
-)
+from records import ActivityItem, DocumentRef, Page, PublishedCountItem, Scope, scope_of
 from scrapers.mazhilis_activities import RenderedActivities
 from spiders.mazhilis import MazhilisSpider
 from spiders.mazhilis_activities_page import (
@@ -26,8 +20,6 @@ from spiders.mazhilis_activities_page import (
     ACTIVITY_REQUIRED,
     parse_activity,
 )
-from storage.models import Activity
-from storage.published import scope_of
 from storage.state import crawl_state
 
 # The API's answers when it wants a browser (a JS challenge) or has no such path.
@@ -43,25 +35,26 @@ class MazhilisActivitiesSpider(RenderedActivities, MazhilisSpider):
         self.via_browser = self.settings.getbool("MAZHILIS_ACTIVITIES_VIA_BROWSER")
         if self.mode == "nightly":
             last, self.known = crawl_state(
-                self.settings["DATABASE_URL"], self.name, Activity
+                self.settings["DATABASE_URL"], self.name, "activities"
             )
             self.cutoff = self.nightly_cutoff(last)
         async for request in self.start_window(self.deputies_request):
             yield request
 
-    def complete_scopes(self) -> list[tuple[Any, Any]]:
-        """A backfill, or a first crawl, reads every activity of its window."""
+    def complete_scopes(self) -> list[Scope]:
+        """A backfill, or a first crawl, reads every activity of its window, of
+        the deputies whose pages were read (a former deputy is not listed)."""
         if self.cutoff is not None:
             return []
         window = self.window
-        conditions = []
-        if window.since:
-            conditions.append(Activity.activity_date >= window.since)
-        if window.until:
-            conditions.append(Activity.activity_date <= window.until)
-        # Only the deputies whose pages were read: a former deputy is not listed.
-        conditions.append(Activity.source_deputy_id.in_(self.crawled))
-        return [(Activity, and_(true(), *conditions))]
+        return [
+            Scope(
+                "activities",
+                since=window.since,
+                until=window.until,
+                deputies=frozenset(self.crawled),
+            )
+        ]
 
     def deputies_request(self) -> Request:
         return Request(

@@ -4,10 +4,7 @@
 from typing import Any
 
 from crawl.text import clean, clean_text, parse_date
-from records import (
-    ActivityItem,
-    activity_item,
-)
+from records import ActivityItem, activity_item
 
 # Every key of an activity in the contract (SOURCES.md §1.4), and those with a value.
 ACTIVITY_FIELDS = ("id", "date", "title", "text", "place", "url")

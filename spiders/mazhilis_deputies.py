@@ -10,22 +10,15 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response
-from sqlalchemy import select, true
 from twisted.python.failure import Failure
 
 from crawl.decoding import BadPayload, json_of
-from records import (
-    DeputyItem,
-    DocumentRef,
-    Page,
-    PublishedCountItem,
-)
+from records import DeputyItem, DocumentRef, Page, PublishedCountItem, Scope, scope_of
 from spiders.mazhilis import MazhilisSpider
 from spiders.mazhilis_deputies_page import (
     CONVOCATION_FIELDS,
     DEPUTY_FIELDS,
     DEPUTY_REQUIRED,
-    LEARNED_FROM,
     DeputyRecord,
     ParseError,
     merge_deputy,
@@ -33,15 +26,6 @@ from spiders.mazhilis_deputies_page import (
     parse_deputy,
     sitting_convocation,
 )
-from storage.models import (
-    Convocation,
-    ConvocationSession,
-    Deputy,
-    DeputyName,
-    Mandate,
-    SocialAccount,
-)
-from storage.published import scope_of
 
 LANGUAGES = ("kk", "ru")
 
@@ -50,24 +34,10 @@ class MazhilisDeputiesSpider(MazhilisSpider):
     name = "mazhilis-deputies"
     sitting: int | None = None
 
-    def complete_scopes(self) -> list[tuple[Any, Any]]:
+    def complete_scopes(self) -> list[Scope]:
         """The lists are whole: a deputy, a name form, an account or a mandate of
         the sitting convocation no longer listed is gone."""
-        scopes: list[tuple[Any, Any]] = [
-            (Convocation, true()),
-            (ConvocationSession, true()),
-            (Deputy, Deputy.mazhilis_id.is_not(None)),
-            (DeputyName, DeputyName.source == "mazhilis"),
-            (SocialAccount, SocialAccount.learned_from == LEARNED_FROM),
-        ]
-        if self.sitting is not None:
-            convocation = select(Convocation.id).where(
-                Convocation.number == self.sitting
-            )
-            scopes.append(
-                (Mandate, Mandate.convocation_id == convocation.scalar_subquery())
-            )
-        return scopes
+        return [Scope("deputies", convocation=self.sitting)]
 
     def deputies_request(self, lang: str, **cb_kwargs: Any) -> Request:
         return Request(

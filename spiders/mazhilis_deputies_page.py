@@ -7,6 +7,7 @@ from typing import Any
 
 from crawl.text import clean, clean_email, parse_date, party_in, script_of
 from records import (
+    MAZHILIS_ACCOUNTS,
     ConvocationItem,
     DeputyItem,
     DocumentRef,
@@ -70,9 +71,6 @@ SOCIAL_FIELDS = (
 # Read and deliberately not stored: timestamp is the site's edit time, the
 # disclosure is always null so far.
 IGNORED_FIELDS = ("timestamp", "public_financial_disclosure")
-
-
-LEARNED_FROM = "mazhilis-api"
 
 
 class ParseError(ValueError):
@@ -169,7 +167,7 @@ def parse_deputy(obj: dict[str, Any], lang: str) -> DeputyRecord:
     accounts = []
     for link_field in SOCIAL_FIELDS:
         link = clean(fields.pop(link_field, None), 2000)
-        account = parse_social_link(link, LEARNED_FROM) if link else None
+        account = parse_social_link(link, MAZHILIS_ACCOUNTS) if link else None
         if account is not None:
             accounts.append(account)
     for ignored in IGNORED_FIELDS:

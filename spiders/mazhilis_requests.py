@@ -13,7 +13,6 @@ from urllib.parse import urlencode, urljoin
 from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
-from sqlalchemy import and_, select, true
 from twisted.python.failure import Failure
 
 from crawl.decoding import BadPayload, json_of
@@ -24,6 +23,8 @@ from records import (
     RawDocument,
     RequestFileItem,
     RequestItem,
+    Scope,
+    scope_of,
 )
 from spiders.mazhilis import MazhilisSpider
 from spiders.mazhilis_requests_page import (
@@ -31,8 +32,7 @@ from spiders.mazhilis_requests_page import (
     REQUEST_REQUIRED,
     parse_request,
 )
-from storage.models import DeputyRequest, RequestParticipant
-from storage.published import scope_of, sitting_deputies
+from storage.published import sitting_deputies
 from storage.state import crawl_state, request_files_stored
 
 MISSING_STATUSES = (404, 410)
@@ -120,37 +120,26 @@ class MazhilisRequestsSpider(MazhilisSpider):
         self.files_stored: set[tuple[int, str]] = set()
         if self.mode == "nightly":
             url = self.settings["DATABASE_URL"]
-            last, self.known = crawl_state(url, self.name, DeputyRequest)
+            last, self.known = crawl_state(url, self.name, "requests")
             self.cutoff = self.nightly_cutoff(last)
             self.files_stored = request_files_stored(url)
         async for request in self.start_window(lambda: self.request_page(0)):
             yield request
 
-    def complete_scopes(self) -> list[tuple[Any, Any]]:
+    def complete_scopes(self) -> list[Scope]:
         """A backfill, or a first crawl, reads every request of its window: those
         stored there and not seen are gone, and so are the participants no longer
         listed on a request that was seen."""
         if self.cutoff is not None or self.deputy is not None:
             return []
         window = self.window
-        conditions = []
-        if window.since:
-            conditions.append(DeputyRequest.request_date >= window.since)
-        if window.until:
-            conditions.append(DeputyRequest.request_date <= window.until)
-        if window.source_session_id:
-            conditions.append(
-                DeputyRequest.source_session_id == window.source_session_id
-            )
-        requests = and_(true(), *conditions)
         return [
-            (DeputyRequest, requests),
-            (
-                RequestParticipant,
-                RequestParticipant.request_id.in_(
-                    select(DeputyRequest.id).where(requests)
-                ),
-            ),
+            Scope(
+                "requests",
+                since=window.since,
+                until=window.until,
+                session=window.source_session_id or None,
+            )
         ]
 
     def parse_page(self, response: Response, offset: int) -> Iterator[Any]:

@@ -4,11 +4,7 @@
 from typing import Any
 
 from crawl.text import clean, clean_text, parse_date
-from records import (
-    ParticipantItem,
-    RequestItem,
-    item_hash,
-)
+from records import ParticipantItem, RequestItem, item_hash
 
 ROLES = (("initiators", "initiator"), ("signatories", "signatory"))
 

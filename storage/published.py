@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, and_, exists, func, select, true
 from sqlalchemy.orm import Session
 
+from records import parse_scope
 from storage.db import session_for
 from storage.models import (
     Activity,
@@ -25,29 +26,6 @@ from storage.models import (
     RequestParticipant,
     SourceDocument,
 )
-
-SCOPE_KEYS = ("convocation", "session", "deputy", "date", "lang")
-
-
-def scope_of(**filters: object) -> str:
-    """`scope_of(session=82, deputy=71)` -> "session:82 deputy:71"; none -> "all"."""
-    parts = [
-        f"{key}:{filters[key]}"
-        for key in SCOPE_KEYS
-        if filters.get(key) not in (None, "")
-    ]
-    return " ".join(parts) or "all"
-
-
-def parse_scope(scope: str) -> dict[str, str]:
-    """The filters of a scope; "all" has none."""
-    if scope == "all":
-        return {}
-    filters = dict(part.split(":", 1) for part in scope.split())
-    unknown = set(filters) - set(SCOPE_KEYS)
-    if unknown:
-        raise ValueError(f"scope {scope!r}: unknown filters {sorted(unknown)}")
-    return filters
 
 
 def _requests(filters: dict[str, str]) -> ColumnElement[bool]:

@@ -18,18 +18,22 @@ from storage.models import (
     SocialAccount,
 )
 
+# The records a crawl compares with what it reads, by their source's own key.
+KNOWN: dict[str, tuple[Any, Any]] = {
+    "requests": (DeputyRequest, DeputyRequest.mazhilis_id),
+    "activities": (Activity, Activity.mazhilis_id),
+    "posts": (Post, Post.source_post_id),
+    "party_news": (PartyNews, PartyNews.slug),
+}
+
 
 def crawl_state(
-    url: str, source: str, model: type[DeputyRequest | Activity | Post | PartyNews]
+    url: str, source: str, records: str
 ) -> tuple[datetime | None, dict[Any, str]]:
-    """The start of `source`'s last successful run, and the stored records of
-    `model` as {source id: item hash}."""
-    if model is Post:
-        key = Post.source_post_id
-    elif model is PartyNews:
-        key = PartyNews.slug
-    else:
-        key = model.mazhilis_id
+    """The start of `source`'s last successful run, and the stored `records`
+    ("requests", "activities", "posts" or "party_news") as {source key: item
+    hash}."""
+    model, key = KNOWN[records]
     with session_for(url) as session:
         last = session.scalar(
             select(CrawlRun.started_at)

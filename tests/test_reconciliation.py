@@ -4,14 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from records import parse_scope, scope_of
 from storage import db
 from storage.models import PublishedCount
-from storage.published import (
-    differences,
-    format_differences,
-    parse_scope,
-    scope_of,
-)
+from storage.published import differences, format_differences
 
 NOW = datetime(2026, 6, 30, 12, tzinfo=UTC)
 
