@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from matching.mentions import SOCIAL_ACCOUNT, Mention, MentionLink
 from records import SocialAccountItem, parse_social_link
-from storage.files import read_text
+from storage.files import parsed_lines
 from storage.mentions import record_mentions
 from storage.models import Deputy, SocialAccount
 from storage.upsert import Counts, upsert
@@ -80,17 +80,8 @@ def parse_line(text: str) -> tuple[int | str, SocialAccountItem] | None:
 
 def read_accounts(path: Path) -> tuple[list[AccountLine], list[str]]:
     """The accounts of the file, and a message for each line that is wrong."""
-    text = read_text(path, AccountsFileError)
-    accounts, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        try:
-            parsed = parse_line(line)
-        except ValueError as exc:
-            problems.append(f"{path}:{number}: {exc}")
-            continue
-        if parsed is not None:
-            accounts.append(AccountLine(number, *parsed))
-    return accounts, problems
+    lines, problems = parsed_lines(path, AccountsFileError, parse_line)
+    return [AccountLine(number, *parsed) for number, parsed in lines], problems
 
 
 def load_accounts(

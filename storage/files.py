@@ -1,6 +1,10 @@
 """Reading the files people keep by hand (accounts, programmes)."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+Parsed = TypeVar("Parsed")
 
 
 def read_text(path: Path, error: type[Exception]) -> str:
@@ -16,3 +20,23 @@ def read_text(path: Path, error: type[Exception]) -> str:
         raise error(f"{path}: not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
         raise error(f"{path}: {exc.strerror}") from None
+
+
+def parsed_lines(
+    path: Path,
+    error: type[Exception],
+    parse_line: Callable[[str], Parsed | None],
+) -> tuple[list[tuple[int, Parsed]], list[str]]:
+    """Each line `parse_line` reads, with its number (blank and comment lines,
+    for which it gives None, left out), and a message naming the file and line
+    for each it refuses with a ValueError: one bad line costs only itself."""
+    read, problems = [], []
+    for number, line in enumerate(read_text(path, error).splitlines(), start=1):
+        try:
+            parsed = parse_line(line)
+        except ValueError as exc:
+            problems.append(f"{path}:{number}: {exc}")
+            continue
+        if parsed is not None:
+            read.append((number, parsed))
+    return read, problems

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from storage.files import read_text
+from storage.files import parsed_lines
 from storage.models import Deputy, DeputyProgrammeItem, TopicTag
 from storage.upsert import Counts, upsert
 
@@ -61,18 +61,10 @@ def parse_line(text: str) -> tuple[int, int, str] | None:
 
 def read_programme(path: Path) -> tuple[list[ProgrammeLine], list[str]]:
     """The items of the file, and a message for each line that is wrong."""
-    text = read_text(path, ProgrammeFileError)
-    items, problems = [], []
+    lines, problems = parsed_lines(path, ProgrammeFileError, parse_line)
+    items = []
     first_line: dict[tuple[int, int], int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        try:
-            parsed = parse_line(line)
-        except ValueError as exc:
-            problems.append(f"{path}:{number}: {exc}")
-            continue
-        if parsed is None:
-            continue
-        deputy, item_number, item = parsed
+    for number, (deputy, item_number, item) in lines:
         if (deputy, item_number) in first_line:
             problems.append(
                 f"{path}:{number}: deputy {deputy}'s item {item_number} is already "
