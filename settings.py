@@ -78,14 +78,14 @@ SILENCE_MIN_DAYS = int(os.environ.get("MWATCH_SILENCE_MIN_DAYS", "14"))
 # The day silence is measured to: today, unless replaying a dataset of the past.
 TODAY = os.environ.get("MWATCH_TODAY", "")
 
-# Scheduling (deploy/, README "Running it every night"): one crawl at a time holds
-# this lock; a second exits 3. A --log-file is rotated at LOG_MAX_BYTES, keeping
-# LOG_BACKUPS older files (crawl.log.1 ... crawl.log.N).
+# Scheduling (deploy/, docs/operations.md "Running it every night"): one crawl
+# at a time holds this lock; a second exits 3. A --log-file is rotated at
+# LOG_MAX_BYTES, keeping LOG_BACKUPS older files (crawl.log.1 ... crawl.log.N).
 LOCK_FILE = os.environ.get("MWATCH_LOCK_FILE", str(DATA_DIR / "crawl.lock"))
 LOG_MAX_BYTES = int(os.environ.get("MWATCH_LOG_MAX_BYTES", str(10 * 1024 * 1024)))
 LOG_BACKUPS = int(os.environ.get("MWATCH_LOG_BACKUPS", "5"))
 
-# Distributed crawling (README, "Crawling on several machines"): `mwatch crawl
+# Distributed crawling (docs/distributed.md): `mwatch crawl
 # --worker` processes share a request queue and a seen-set in this Redis, under
 # keys starting with REDIS_PREFIX. A worker silent for three heartbeats (seconds)
 # is dead: the requests it had taken go back to the queue.

@@ -39,7 +39,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="social accounts the parliament does not list (the accounts file)",
         description="Manage the accounts kept by hand, in a file of lines "
         "'DEPUTY, PLATFORM, HANDLE_OR_URL' (DEPUTY: the Mazhilis id or a name; # "
-        "starts a comment). See the README.",
+        'starts a comment). docs/sources.md, "Accounts the parliament does not list", '
+        "shows the format.",
     )
     actions = accounts.add_subparsers(
         dest="accounts_command", metavar="ACTION", required=True

@@ -72,7 +72,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             # The replica's data stands for its own present, not today.
             "TODAY": present_day(generate_dataset()).isoformat(),
         }
-        # The browser's sources take minutes: README, "Social media", shows them.
+        # The browser's sources take minutes (docs/sources.md, "Social media").
         sources = [source for source in SOURCES if source not in BROWSER_SOURCES]
         results = crawl_sources(sources, overrides, lock=None, mode="nightly")
     print()

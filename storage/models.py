@@ -4,7 +4,7 @@ Each table has a natural key with a unique constraint, so a crawl upserts by wha
 source itself identifies, and a second crawl of the same data changes nothing but
 `last_seen_at`. Records point to the raw source document they were last seen in
 (`source_document_id`): its URL, fetch time, status and the payload itself.
-storage/README.md describes the tables for downstream users.
+docs/database.md describes the tables for downstream users.
 """
 
 from datetime import date, datetime
