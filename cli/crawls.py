@@ -2,7 +2,9 @@
 source recorded as a run, then match the meetings again."""
 
 import argparse
+import json
 import sys
+import urllib.request
 from typing import TYPE_CHECKING
 
 from cli.common import (
@@ -95,6 +97,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         raise UsageError("--session needs --convocation (e.g. --convocation 8)")
     if args.since and args.until and args.since > args.until:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
+    if args.convocation is not None:
+        _check_session_exists(args.convocation, args.session)
     results = crawl_sources(
         args.sources,
         log_overrides(args),
@@ -110,6 +114,37 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     if not _interrupted(results):
         _match_meetings(results)
     return exit_code(results)
+
+
+def _check_session_exists(convocation: int, session: int | None) -> None:
+    """UsageError, before any run is recorded, when the Mazhilis lists no such
+    convocation or session. The list is the one the spiders read first; when it
+    cannot be read, the crawl's own runs say so."""
+    import settings
+
+    url = settings.MAZHILIS_URL.rstrip("/") + "/api/core/convocations/"
+    request = urllib.request.Request(
+        url, headers={"Accept": "application/json", "User-Agent": settings.USER_AGENT}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.DOWNLOAD_TIMEOUT) as got:
+            convocations = {int(c["number"]): c for c in json.load(got)}
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if convocation not in convocations:
+        known = ", ".join(map(str, sorted(convocations))) or "none"
+        raise UsageError(
+            f"--convocation {convocation}: the Mazhilis lists no such convocation "
+            f"(its convocations: {known}; {url})"
+        )
+    sessions = sorted(
+        int(s["number"]) for s in convocations[convocation].get("sessions") or []
+    )
+    if session is not None and session not in sessions:
+        raise UsageError(
+            f"--session {session}: convocation {convocation} has no such session "
+            f"(its sessions: {', '.join(map(str, sessions)) or 'none'}; {url})"
+        )
 
 
 def register(commands: argparse._SubParsersAction) -> None:

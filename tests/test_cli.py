@@ -315,3 +315,34 @@ def test_a_crawl_stopped_by_a_signal_exits_130(stop, sqlite_url, tmp_path):
     outcomes = [o for (o,) in rows(sqlite_url, select(CrawlRun.outcome))]
     assert len(outcomes) == 1
     assert outcomes[0] not in ("running", "success")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        (
+            ["--convocation", "99", "--session", "7"],
+            "--convocation 99: the Mazhilis lists no such convocation "
+            "(its convocations: 7, 8;",
+        ),
+        (
+            ["--convocation", "8", "--session", "7"],
+            "--session 7: convocation 8 has no such session (its sessions: 1, 2, 3, 4;",
+        ),
+    ],
+    ids=["convocation", "session"],
+)
+def test_a_backfill_of_a_session_that_does_not_exist_records_nothing(
+    window, message, sqlite_url
+):
+    """Bad input, not a failed crawl: exit 2 naming it, and no failed runs
+    left for `mwatch status` and `--resume` to take as the night's."""
+    db.upgrade(sqlite_url)
+    with ReplicaProcess() as replica:
+        environment = {"DATABASE_URL": sqlite_url, "MWATCH_MAZHILIS_URL": replica.url}
+        result = mwatch("backfill", *window, env=environment)
+    assert result.code == 2, result.stdout + result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert rows(sqlite_url, select(CrawlRun.id)) == []
