@@ -618,3 +618,36 @@ class MeetingDecision(Base):
     action: Mapped[str] = mapped_column(String(10))
     decided_by: Mapped[str] = mapped_column(String(100))
     decided_at: Mapped[datetime]
+
+
+# History (storage/changes.py): every insert, update, disappearance and return of
+# a stored record, kept for good.
+
+
+class RecordChange(Base):
+    """One change of one stored record, as a crawl (or `mwatch changes rebuild`,
+    from the raw documents already stored) wrote it; no crawl removes one.
+
+    An insert, a disappearance and a return are one row each (`field` null); an
+    update is one row per field that changed, with its old and new value.
+    """
+
+    __tablename__ = "record_changes"
+    __table_args__ = (Index("ix_record_changes_record", "record_type", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The record's table ("deputy_requests", "posts", ...), its id there and its
+    # natural key as text ("5012"; "telegram/channel/41"; "71/8").
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int]
+    record_key: Mapped[str] = mapped_column(String(600))
+    # "insert", "update", "gone" (a complete crawl no longer found it) or "return".
+    change: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str | None] = mapped_column(String(60))
+    # The values as text: dates ISO 8601, lists and objects JSON, null as null.
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    # The crawl run that wrote it (null: rebuilt from stored documents, or written
+    # outside a crawl, by `mwatch accounts load` say).
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(index=True)
