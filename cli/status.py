@@ -195,6 +195,8 @@ def format_runs(runs: list[CrawlRun]) -> str:
             lines.append(f"      {run.message}")
         report = run.report or {}
         lines += account_lines(run)
+        if report.get("changes_added"):
+            lines.append(f"      changes kept: {report['changes_added']}")
         for page in report.get("failed_pages", [])[:5]:
             lines.append(f"      failed page: {page['url']}: {page['reason']}")
         lines += unreadable_lines(report)

@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 from crawl.base import SourceSpider
 from records import DocumentRef, Page
 from storage.after_crawl import Closing, GateLimits, after_crawl
+from storage.changes import RUN_ID
 from storage.db import make_engine, make_sessionmaker, require_current_schema
 from storage.mentions import PeopleCache
 from storage.models import CrawlRun
@@ -205,6 +206,7 @@ class StoragePipeline:
         writer: Writer | None = None
         try:
             with self.sessions.begin() as session:
+                session.info[RUN_ID] = self.run_id  # its change rows' run
                 writer = Writer(session, counts, self.document_ids, self.people)
                 writer.write_all([*documents, *records], now)
         except BaseException:
@@ -231,6 +233,7 @@ class StoragePipeline:
         # nothing gone, and its total is its share of the source's.
         worker = settings.getbool("WORKER")
         with self.sessions.begin() as session:
+            session.info[RUN_ID] = self.run_id
             run = session.get(CrawlRun, self.run_id)
             assert run is not None
             closing = Closing(

@@ -25,6 +25,14 @@ from sqlalchemy.orm import Session
 
 from records import MAZHILIS_ACCOUNTS, Scope
 from storage import gates, published
+from storage.changes import (
+    RUN_ID,
+    Change,
+    added_by_run,
+    natural_key,
+    record_key,
+    write_changes,
+)
 from storage.mentions import resolve_pending
 from storage.models import (
     Activity,
@@ -126,23 +134,40 @@ def _window(column: Any, scope: Scope) -> list[Any]:
 def mark_gone(
     session: Session, scopes: list[Scope], started_at: datetime
 ) -> dict[str, int]:
-    """Mark the records a complete crawl should have seen and did not as gone;
-    {table: how many}."""
+    """Mark the records a complete crawl should have seen and did not as gone,
+    each kept as a change ("gone"); {table: how many}."""
     gone: dict[str, int] = {}
+    now = datetime.now(UTC)
     for scope in scopes:
         for model, condition in scope_conditions(scope):
-            count = session.execute(
-                update(model)
-                .where(
+            table = model.__table__
+            key = natural_key(table)
+            missing = session.execute(
+                select(table.c.id, *(table.c[name] for name in key)).where(
                     condition,
                     model.last_seen_at < started_at,
                     model.no_longer_seen_at.is_(None),
                 )
-                .values(no_longer_seen_at=datetime.now(UTC))
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if count:
-                gone[model.__tablename__] = gone.get(model.__tablename__, 0) + count
+            ).all()
+            if not missing:
+                continue
+            ids = [row[0] for row in missing]
+            for start in range(0, len(ids), 500):
+                session.execute(
+                    update(model)
+                    .where(model.id.in_(ids[start : start + 500]))
+                    .values(no_longer_seen_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+            write_changes(
+                session,
+                [
+                    Change(table.name, row[0], record_key(row[1:]), "gone")
+                    for row in missing
+                ],
+                now,
+            )
+            gone[table.name] = gone.get(table.name, 0) + len(missing)
     return gone
 
 
@@ -204,7 +229,9 @@ def after_crawl(session: Session, closing: Closing) -> dict[str, Any]:
         collect_published(session, closing.source, closing.started_at)
         alerts = gate_alerts(session, closing)
     relinked = relink_mentions(session) if closing.deputies_changed else 0
+    run_id = session.info.get(RUN_ID)
     return {
+        "changes_added": added_by_run(session, run_id) if run_id else 0,
         "no_longer_seen": gone,
         "alerts": alerts,
         "mentions_relinked": relinked,

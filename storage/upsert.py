@@ -3,6 +3,8 @@
 A batch of rows is compared with what is stored under the same keys: new keys are
 inserted, rows whose values differ are updated, and the rest only get their
 `last_seen_at` moved. Statements run per batch (executemany), never per row.
+Each insert, each field an update changes and each return of a record that was
+gone is kept as a change row (storage/changes.py).
 """
 
 import json
@@ -26,6 +28,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.changes import (
+    UNTRACKED,
+    UNTRACKED_FIELDS,
+    Change,
+    encode,
+    record_key,
+    write_changes,
+)
 from storage.models import Base
 
 # Columns that record when and where a row was seen, not what it says: changing
@@ -199,8 +209,14 @@ def upsert(
             - set(seen)
         )
     )
+    tracked = table.name not in UNTRACKED
+    gone_column = ("no_longer_seen_at",) if tracked and back else ()
     existing = _select_existing(
-        session, table, key, list(batch), ("id", *key, *compared)
+        session,
+        table,
+        key,
+        list(batch),
+        ("id", *key, *dict.fromkeys((*compared, *gone_column))),
     )
 
     new, changed, same = [], [], []
@@ -242,4 +258,44 @@ def upsert(
             [{"_id": r["_id"]} | {f"v_{n}": r[n] for n in names} for r in same],
         )
     counts.add(table.name, len(new), len(changed), len(same))
+    if tracked:
+        _keep_changes(session, table.name, batch, existing, ids, compared, now)
     return ids
+
+
+def _keep_changes(
+    session: Session,
+    table: str,
+    batch: dict[tuple, dict[str, Any]],
+    existing: dict[tuple, Any],
+    ids: dict[tuple, int],
+    compared: tuple[str, ...],
+    now: datetime,
+) -> None:
+    """Change rows for the batch: an insert per new key, a return per record
+    that was gone, a row per field whose value changed."""
+    fields = [name for name in compared if name not in UNTRACKED_FIELDS]
+    changes = []
+    for key_value, row in batch.items():
+        text_key = record_key(key_value)
+        stored = existing.get(key_value)
+        if stored is None:
+            changes.append(Change(table, ids[key_value], text_key, "insert"))
+            continue
+        if getattr(stored, "no_longer_seen_at", None) is not None:
+            changes.append(Change(table, stored.id, text_key, "return"))
+        for name in fields:
+            old, new = getattr(stored, name), row[name]
+            if old != new:
+                changes.append(
+                    Change(
+                        table,
+                        stored.id,
+                        text_key,
+                        "update",
+                        name,
+                        encode(old),
+                        encode(new),
+                    )
+                )
+    write_changes(session, changes, now)
