@@ -92,6 +92,9 @@ LOG_BACKUPS = int(os.environ.get("MWATCH_LOG_BACKUPS", "5"))
 REDIS_URL = os.environ.get("MWATCH_REDIS_URL", "")
 REDIS_PREFIX = os.environ.get("MWATCH_REDIS_PREFIX", "mwatch")
 WORKER_HEARTBEAT = float(os.environ.get("MWATCH_WORKER_HEARTBEAT", "10"))
+# A worker that cannot reach Redis for this long (seconds) stops its crawl of the
+# source, which is recorded failed ("redis unreachable"), instead of waiting for ever.
+WORKER_REDIS_GRACE = float(os.environ.get("MWATCH_WORKER_REDIS_GRACE", "60"))
 
 # Scrapy.
 BOT_NAME = "mazhilis-watch"

@@ -22,17 +22,21 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from redis.exceptions import RedisError
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 logger = logging.getLogger(__name__)
+Result = TypeVar("Result")
 
 # Move the first request of the queue (KEYS[1]) into the lease hash (KEYS[2])
 # under a new lease number (KEYS[3]), kept with its score: "score|request"; the
@@ -94,6 +98,8 @@ def worker_settings(redis_url: str, prefix: str) -> dict[str, Any]:
         # PDF at once, and its file needs the request stored ("request 5497 is
         # not stored" when pages waited a second to be written in a group).
         "STORAGE_FLUSH_SECONDS": 0,
+        # A Redis that does not answer is an error within seconds, not a wait.
+        "REDIS_PARAMS": {"socket_timeout": 10, "socket_connect_timeout": 5},
     }
 
 
@@ -121,7 +127,46 @@ class LeasingScheduler(Scheduler):
         scheduler.crawler = crawler
         scheduler.prefix = crawler.settings["REDIS_PREFIX"]
         scheduler.heartbeat = crawler.settings.getfloat("WORKER_HEARTBEAT")
+        scheduler.grace = crawler.settings.getfloat("WORKER_REDIS_GRACE")
+        scheduler.down_since = None
+        scheduler.giving_up = False
         return scheduler
+
+    def guarded(self, call: Callable[[], Result], fallback: Result) -> Result:
+        """`call()`, or `fallback` while Redis cannot be reached: the worker waits
+        for it (as for a slow page) up to WORKER_REDIS_GRACE seconds, then stops
+        its crawl of the source, which is then recorded failed."""
+        try:
+            result = call()
+        except RedisError as exc:
+            self.redis_down(exc)
+            return fallback
+        if self.down_since is not None:
+            logger.warning("worker %s: Redis answers again", self.worker)
+            self.down_since = None
+        return result
+
+    def redis_down(self, exc: Exception) -> None:
+        now = time.monotonic()
+        if self.down_since is None:
+            self.down_since = now
+            logger.warning(
+                "worker %s: Redis does not answer (%s); the crawl stops if it "
+                "does not answer within %.0f seconds (MWATCH_WORKER_REDIS_GRACE)",
+                self.worker,
+                exc,
+                self.grace,
+            )
+        elif now - self.down_since >= self.grace and not self.giving_up:
+            self.giving_up = True
+            reason = f"redis unreachable for {self.grace:.0f} seconds: {exc}"
+            logger.error("worker %s: %s; stopping", self.worker, reason)
+            from twisted.internet import reactor  # the one Scrapy installed
+
+            engine = self.crawler.engine
+            reactor.callLater(
+                0, lambda: deferred_from_coro(engine.close_spider_async(reason=reason))
+            )
 
     def open(self, spider: Spider) -> None:
         super().open(spider)
@@ -160,13 +205,23 @@ class LeasingScheduler(Scheduler):
         self.server.sadd(self.workers_key, self.worker)
 
     def keep_beating(self) -> None:
+        """Beat until the worker stops; an outage is logged once, not per beat
+        (the scheduler decides when it has lasted too long)."""
+        failing = False
         while not self.stopping.wait(self.heartbeat):
             try:
                 self.beat()
             except RedisError as exc:
-                logger.warning("worker %s: no heartbeat: %s", self.worker, exc)
+                if not failing:
+                    logger.warning("worker %s: no heartbeat: %s", self.worker, exc)
+                failing = True
+            else:
+                failing = False
 
     def release_done(self) -> None:
+        self.guarded(self._release_done, None)
+
+    def _release_done(self) -> None:
         """End the leases of the requests Scrapy is done with: it keeps a request
         in its engine's in-progress set until its response went through the
         callback, the items were stored and the new requests queued."""
@@ -215,6 +270,10 @@ class LeasingScheduler(Scheduler):
         return reclaimed
 
     def enqueue_request(self, request: Request) -> bool:
+        # Lost with Redis: the crawl stops, and the next one fetches it again.
+        return self.guarded(lambda: self._enqueue(request), False)
+
+    def _enqueue(self, request: Request) -> bool:
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
             return False
@@ -223,7 +282,10 @@ class LeasingScheduler(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
-        self.release_done()
+        return self.guarded(self._next_request, None)
+
+    def _next_request(self) -> Request | None:
+        self._release_done()
         popped = self.pop()
         if popped is None and self.reclaim_dead():
             popped = self.pop()
@@ -244,8 +306,12 @@ class LeasingScheduler(Scheduler):
 
     def has_pending_requests(self) -> bool:
         """Requests queued, or leased by another live worker (whose pages may
-        yield more): this worker's crawl of the source is not over."""
-        self.release_done()
+        yield more): this worker's crawl of the source is not over. Without
+        Redis, it is not over either, until the grace runs out."""
+        return self.guarded(self._has_pending_requests, True)
+
+    def _has_pending_requests(self) -> bool:
+        self._release_done()
         if len(self.queue) or self.reclaim_dead():
             return True
         return any(
@@ -257,6 +323,17 @@ class LeasingScheduler(Scheduler):
             self.loop.stop()
         self.stopping.set()
         self.heart.join()
+        try:
+            self.leave(reason)
+        except RedisError as exc:
+            logger.warning(
+                "worker %s could not leave the shared crawl (%s): its requests "
+                "return to the queue once its heartbeat key expires",
+                self.worker,
+                exc,
+            )
+
+    def leave(self, reason: str) -> None:
         if reason != "finished":
             # Stopped early: what it leased and did not finish goes back to the
             # queue as soon as the others see it gone.

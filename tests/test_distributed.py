@@ -4,6 +4,7 @@ once, and a worker killed mid-crawl loses nothing."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import func, select
 
 import settings
@@ -118,6 +120,28 @@ def leases_of(redis: Redis, prefix: str, pid: int) -> bytes | None:
     return next(iter(redis.scan_iter(pattern)), None)
 
 
+def stop_holding_requests(
+    worker: subprocess.Popen, redis: Redis, prefix: str, url: str
+) -> list[bytes]:
+    """Stop (SIGSTOP) the worker once it stored some files and holds leases;
+    the requests it holds."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and worker.poll() is None:
+        key = leases_of(redis, prefix, worker.pid)
+        stored = rows(url, select(func.count(RequestFile.id)))[0][0]
+        if key is not None and stored > 20:
+            # Stopped, its leases stay as they are until it is killed.
+            worker.send_signal(signal.SIGSTOP)
+            taken = redis.hvals(key)
+            if taken:
+                return taken
+            worker.send_signal(signal.SIGCONT)
+        time.sleep(0.05)
+    raise AssertionError(
+        f"the worker to kill never held a request (exit code {worker.poll()})"
+    )
+
+
 def test_two_workers_store_each_record_once_and_finish_a_killed_ones_pages(
     postgres_url, sqlite_url, tmp_path, redis, prefix
 ):
@@ -153,28 +177,20 @@ def test_two_workers_store_each_record_once_and_finish_a_killed_ones_pages(
             "MWATCH_WORKER_HEARTBEAT": "1",
             "MWATCH_LOG_LEVEL": "WARNING",
         }
+        # The worker to kill works alone until it holds requests, and is stopped
+        # there before the other joins: on a busy machine the other may
+        # otherwise take every page first.
         killed = start_worker(env, tmp_path / "killed.log")
-        survivor = start_worker(env, tmp_path / "survivor.log")
+        survivor = None
         try:
-            deadline = time.monotonic() + 120
-            taken: list[bytes] = []
-            while not taken and time.monotonic() < deadline:
-                key = leases_of(redis, prefix, killed.pid)
-                stored = rows(postgres_url, select(func.count(RequestFile.id)))[0][0]
-                if key is not None and stored > 20:
-                    # Stopped, its leases stay as they are until it is killed.
-                    killed.send_signal(signal.SIGSTOP)
-                    taken = redis.hvals(key)
-                    if not taken:
-                        killed.send_signal(signal.SIGCONT)
-                time.sleep(0.05)
-            assert taken, "the worker to kill never held a request"
+            taken = stop_holding_requests(killed, redis, prefix, postgres_url)
+            survivor = start_worker(env, tmp_path / "survivor.log")
             killed.send_signal(signal.SIGKILL)
             killed.wait()
-            survivor.wait(timeout=300)
+            survivor.wait(timeout=600)
         finally:
             for process in (killed, survivor):
-                if process.poll() is None:
+                if process is not None and process.poll() is None:
                     process.kill()
                     process.wait()
     log = (tmp_path / "survivor.log").read_text()
@@ -234,3 +250,83 @@ def test_workers_share_the_lock_a_plain_crawl_holds_alone(tmp_path):
         crawl_lock(lock, shared=True),
     ):
         pass
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_worker_whose_redis_goes_away_stops_and_records_the_run_failed(
+    postgres_url, tmp_path
+):
+    """A Redis of the test's own, killed mid-crawl: the worker stops within its
+    grace, the run is recorded failed and names Redis, and the log says so once
+    rather than at every heartbeat."""
+    db.upgrade(postgres_url)
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    client = Redis(port=port)
+    worker = None
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                client.ping()
+                break
+            except RedisError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        with ReplicaProcess(faults="slow") as replica:
+            env = {
+                "DATABASE_URL": postgres_url,
+                "MWATCH_MAZHILIS_URL": replica.url,
+                "MWATCH_AUTOTHROTTLE": "off",
+                "MWATCH_LOCK_FILE": str(tmp_path / "lock"),
+                "MWATCH_REDIS_URL": f"redis://127.0.0.1:{port}/0",
+                "MWATCH_REDIS_PREFIX": "outage",
+                "MWATCH_WORKER_HEARTBEAT": "1",
+                "MWATCH_WORKER_REDIS_GRACE": "5",
+                "MWATCH_LOG_LEVEL": "WARNING",
+            }
+            log = tmp_path / "worker.log"
+            with open(log, "w") as stderr:
+                worker = subprocess.Popen(
+                    [sys.executable, "-m", "cli.main", "crawl", "--worker"]
+                    + ["mazhilis-requests"],
+                    env={**os.environ, "MWATCH_TODAY": replica_today(), **env},
+                    cwd=settings.PROJECT_ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                )
+            deadline = time.monotonic() + 600
+            while not list(client.scan_iter("outage:mazhilis-requests:leases:*")):
+                assert worker.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "the worker never took a request"
+                time.sleep(0.05)
+            server.kill()
+            server.wait()
+            # Hanging for ever was the fault: ten minutes is a hang on any machine.
+            code = worker.wait(timeout=600)
+    finally:
+        client.close()
+        for process in (worker, server):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+    text = log.read_text()
+    assert code == 1, text
+    assert "redis unreachable for 5 seconds" in text
+    assert text.count("no heartbeat") <= 1, text
+    (outcome, message), *_ = rows(
+        postgres_url,
+        select(CrawlRun.outcome, CrawlRun.message)
+        .where(CrawlRun.source == "mazhilis-requests")
+        .order_by(CrawlRun.id.desc()),
+    )
+    assert outcome == "failed"
+    assert "redis unreachable" in message
