@@ -202,7 +202,11 @@ def answers(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+@pytest.mark.parametrize(
+    "stop",
+    [signal.SIGTERM, signal.SIGINT, signal.SIGKILL],
+    ids=lambda stop: stop.name,
+)
 def test_browse_stopped_by_a_signal_stops_datasette(stop, postgres_url):
     """However `mwatch browse` is stopped (systemd's SIGTERM, Ctrl-C, even
     SIGKILL), Datasette stops with it and frees its port; stopped with SIGTERM

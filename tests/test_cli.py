@@ -276,7 +276,9 @@ def test_a_report_page_that_cannot_be_written_is_refused_before_the_report(
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=str)
+@pytest.mark.parametrize(
+    "stop", [signal.SIGTERM, signal.SIGINT], ids=lambda stop: stop.name
+)
 def test_a_crawl_stopped_by_a_signal_exits_130(stop, sqlite_url, tmp_path):
     """systemd's SIGTERM or Ctrl-C in the middle of a crawl: it stops, its run
     is closed (not left "running"), and it exits 130 as the README says."""
