@@ -117,11 +117,17 @@ class SourceSpider(scrapy.Spider):
         if not problems:
             return None
         self.report["layout"] = problems
-        return "; ".join(
-            f"{self.name} {p['page_type']}: {p['problem']}; missing "
-            f"{', '.join(p['fields_missing'])}; e.g. {', '.join(p['example_urls'])}"
-            for p in problems
-        )
+        return "; ".join(map(self.describe_problem, problems))
+
+    def describe_problem(self, problem: dict[str, Any]) -> str:
+        """One layout problem in words, leaving out the parts it has none of (an
+        empty list lacks no field)."""
+        text = f"{self.name} {problem['page_type']}: {problem['problem']}"
+        if problem["fields_missing"]:
+            text += f"; missing {', '.join(problem['fields_missing'])}"
+        if problem["example_urls"]:
+            text += f"; e.g. {', '.join(problem['example_urls'])}"
+        return text
 
     def nightly_cutoff(self, last_success: datetime | None) -> date | None:
         """Records older than this and stored unchanged end a nightly crawl's paging;

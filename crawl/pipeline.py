@@ -8,7 +8,9 @@ on PostgreSQL) and statements per page cost more than the rows. A page is still
 stored whole or not at all: when a group fails, its pages are written again one
 by one, and only the page that fails alone is dropped and counted as a storage
 error. A killed crawl loses at most the group it had not written, which `mwatch
-crawl --resume` fetches again. A distributed worker writes each page at once
+crawl --resume` fetches again. The totals a source publishes about itself
+(`PublishedCountItem`) wait for the run's end and are written only if the run did
+not fail: a list read broken is no total. A distributed worker writes each page at once
 (`STORAGE_FLUSH_SECONDS` 0): the requests a page yields go to the shared queue,
 and another worker may fetch one (a request's PDF) before a group is written.
 """
@@ -27,13 +29,13 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawl.base import SourceSpider
-from records import DocumentRef, Page
+from records import DocumentRef, Page, PublishedCountItem
 from storage.after_crawl import Closing, GateLimits, after_crawl
 from storage.changes import RUN_ID
 from storage.db import make_engine, make_sessionmaker, require_current_schema
 from storage.mentions import PeopleCache
 from storage.models import CrawlRun
-from storage.runs import close_run, open_run
+from storage.runs import close_run, open_run, record_progress
 from storage.upsert import Counts
 from storage.writers import Writer
 
@@ -116,6 +118,8 @@ class StoragePipeline:
         )
         self.waiting: list[Waiting] = []
         self.waiting_records = 0
+        # The published totals read, written when the run ends unless it failed.
+        self.totals: list[PublishedCountItem] = []
         self.timer: Any = None
         logging.getLogger().addHandler(self.error_log)
 
@@ -198,17 +202,27 @@ class StoragePipeline:
         documents = [
             doc for item in items if isinstance(item, Page) for doc in item.documents
         ]
-        records = [
-            record
-            for item in items
-            for record in (item.records if isinstance(item, Page) else [item])
-        ]
+        records, totals = [], []
+        for item in items:
+            for record in item.records if isinstance(item, Page) else [item]:
+                if isinstance(record, PublishedCountItem):
+                    totals.append(record)
+                else:
+                    records.append(record)
         writer: Writer | None = None
         try:
             with self.sessions.begin() as session:
                 session.info[RUN_ID] = self.run_id  # its change rows' run
                 writer = Writer(session, counts, self.document_ids, self.people)
                 writer.write_all([*documents, *records], now)
+                record_progress(
+                    session,
+                    self.run_id,
+                    pages=self.crawler.stats.get_value("response_received_count", 0),
+                    inserted=self.counts.inserted + counts.inserted,
+                    updated=self.counts.updated + counts.updated,
+                    unchanged=self.counts.unchanged + counts.unchanged,
+                )
         except BaseException:
             if writer is not None:
                 for ref in writer.learned:
@@ -218,6 +232,7 @@ class StoragePipeline:
             raise
         self.counts.merge(counts)
         self.deputies_changed |= writer.deputies_changed
+        self.totals.extend(totals)
 
     def spider_closed(self, spider: SourceSpider, reason: str) -> None:
         # What the run's close reads (totals, gates, mentions) includes every page.
@@ -253,6 +268,10 @@ class StoragePipeline:
                 watch_silence=spider.mode == "nightly" and spider.unfiltered,
                 deputies_changed=self.deputies_changed,
             )
+            if outcome != "failed" and self.totals:
+                Writer(session, self.counts, self.document_ids).write_all(
+                    self.totals, datetime.now(UTC)
+                )
             done = after_crawl(session, closing)
             close_run(
                 run,

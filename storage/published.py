@@ -71,13 +71,22 @@ def collected(session: Session, subject: str, scope: str) -> int | None:
     return session.scalar(query)
 
 
+def countable(subject: str, scope: str) -> bool:
+    """Whether the database's side of such a total can be counted."""
+    return subject in ("requests", "activities") or (
+        subject == "deputies" and "lang" in parse_scope(scope)
+    )
+
+
 def collect(session: Session, source: str, since: datetime) -> int:
     """Fill `collected` for the totals `source` read since `since` (its run's
-    start); how many."""
+    start), and for those no run counted yet (a distributed worker's read, which
+    another worker ended); how many."""
     now = datetime.now(UTC)
     rows = session.scalars(
         select(PublishedCount).where(
-            PublishedCount.source == source, PublishedCount.last_seen_at >= since
+            PublishedCount.source == source,
+            (PublishedCount.last_seen_at >= since) | PublishedCount.collected.is_(None),
         )
     ).all()
     for row in rows:
@@ -136,7 +145,22 @@ def differences(session: Session) -> list[Difference]:
     for row, url in rows:
         if row.subject == "deputies" and row.scope.startswith("lang:"):
             languages[row.scope.removeprefix("lang:")] = (row, url)
-        if row.collected is not None and row.collected != row.published:
+        if row.collected is None and countable(row.subject, row.scope):
+            found.append(
+                Difference(
+                    row.source,
+                    row.subject,
+                    row.scope,
+                    row.published,
+                    None,
+                    f"the source says {row.published}; what the database holds was "
+                    "never counted (a crawl ended before it could: run "
+                    f"`mwatch crawl {row.source}`)",
+                    row.last_seen_at,
+                    url,
+                )
+            )
+        elif row.collected is not None and row.collected != row.published:
             found.append(
                 Difference(
                     row.source,

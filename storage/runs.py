@@ -6,7 +6,7 @@ import socket
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun
@@ -53,6 +53,28 @@ def open_run(session: Session, source: str, mode: str) -> CrawlRun:
     session.add(run)
     session.flush()
     return run
+
+
+def record_progress(
+    session: Session,
+    run_id: int,
+    pages: int,
+    inserted: int,
+    updated: int,
+    unchanged: int,
+) -> None:
+    """Keep the run's figures as it goes, so that a run killed mid-way shows what
+    it had fetched and written (not 0)."""
+    session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.id == run_id)
+        .values(
+            pages=pages,
+            items_inserted=inserted,
+            items_updated=updated,
+            items_unchanged=unchanged,
+        )
+    )
 
 
 def close_run(

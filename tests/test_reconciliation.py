@@ -7,7 +7,7 @@ import pytest
 from records import parse_scope, scope_of
 from storage import db
 from storage.models import PublishedCount
-from storage.published import differences, format_differences
+from storage.published import collect, differences, format_differences
 
 NOW = datetime(2026, 6, 30, 12, tzinfo=UTC)
 
@@ -70,3 +70,30 @@ def test_nothing_to_list_when_every_total_matches(sqlite_url):
     with db.session_for(sqlite_url) as session:
         assert differences(session) == []
     assert "every published total matches" in format_differences([])
+
+
+def test_a_total_never_counted_is_listed_not_taken_as_a_match(database_url):
+    """A distributed crawl once left `collected` empty, and `mwatch status` said
+    every published total matched: the deputy whose total disagreed vanished."""
+    db.upgrade(database_url)
+    with db.session_for(database_url, write=True) as session:
+        session.add_all(
+            [count("requests", "all", 540, 540), count("requests", "deputy:61", 14)]
+        )
+    with db.session_for(database_url) as session:
+        [found] = differences(session)
+    assert (found.scope, found.collected) == ("deputy:61", None)
+    assert "never counted" in found.problem
+    assert "mwatch crawl mazhilis-requests" in found.problem
+    assert "every published total matches" not in format_differences([found])
+
+
+def test_collecting_counts_the_totals_an_earlier_run_left_uncounted(database_url):
+    db.upgrade(database_url)
+    with db.session_for(database_url, write=True) as session:
+        session.add(count("requests", "all", 0))
+    later = datetime(2026, 7, 1, tzinfo=UTC)
+    with db.session_for(database_url, write=True) as session:
+        assert collect(session, "mazhilis-requests", later) == 1
+    with db.session_for(database_url) as session:
+        assert differences(session) == []
