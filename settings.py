@@ -78,6 +78,13 @@ SILENCE_MIN_DAYS = int(os.environ.get("MWATCH_SILENCE_MIN_DAYS", "14"))
 # The day silence is measured to: today, unless replaying a dataset of the past.
 TODAY = os.environ.get("MWATCH_TODAY", "")
 
+# How long an official has to answer a deputy request, counted from the request's
+# date: a number of days, "calendar" (the default) or "working" (Monday to
+# Friday), e.g. "15" or "10 working". The default is the term of the
+# Constitutional Law on the Parliament (art. 27) as docs/database.md ("Answer
+# deadlines") cites it, with what could and could not be confirmed there.
+ANSWER_DAYS = os.environ.get("MWATCH_ANSWER_DAYS", "15 calendar")
+
 # Scheduling (deploy/, docs/operations.md "Running it every night"): one crawl
 # at a time holds this lock; a second exits 3. A --log-file is rotated at
 # LOG_MAX_BYTES, keeping LOG_BACKUPS older files (crawl.log.1 ... crawl.log.N).

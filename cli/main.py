@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from cli import (
     accounts,
+    changes,
     crawls,
     demo,
     match,
@@ -51,6 +52,7 @@ GROUPS = (
     status,
     demo,
     reporting,
+    changes,
     meetings,
     social,
     topics,

@@ -26,10 +26,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         check_out(out)
     except ExportError as exc:
         raise UsageError(str(exc)) from None
+    from cli.changes import deadline_from_settings
+
+    deadline = deadline_from_settings()
     url = database_url()
     checked_database(url)
     with db.session_for(url) as session:
-        written = export(session, args.format, out)
+        written = export(session, args.format, out, deadline)
     print(f"exported {db.safe_url(url)} to {out} ({args.format}):")
     for name, count in written.items():
         print(f"  {name}: {count} records")
@@ -40,12 +43,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add `export`, `report` and `browse` to the `mwatch` command."""
     exporting = commands.add_parser(
         "export",
-        help="write the database as Popolo JSON, JSON or CSV files",
+        help="write the database as Popolo JSON, JSON or CSV files, or what "
+        "changed as Atom feeds or JSON Lines",
         description="Write the database into the folder --out: `popolo` writes "
         "popolo.json (persons, organizations, memberships, areas, events); `json` "
         "and `csv` write persons, requests (with participants), activities and "
         "posts, each with its sources. Ids are stable across exports and crawls. "
-        "storage/README.md describes every field.",
+        "`atom` writes feeds of what changed (all.atom, answers.atom, overdue.atom, "
+        "deputies/*.atom, topics/*.atom) and `jsonl` changes.jsonl; requests' "
+        "deadlines follow MWATCH_ANSWER_DAYS and MWATCH_TODAY. "
+        "storage/README.md and docs/database.md describe every field.",
     )
     exporting.add_argument("--format", required=True, choices=FORMATS)
     exporting.add_argument("--out", required=True, metavar="DIR", help="output folder")

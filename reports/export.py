@@ -1,4 +1,5 @@
-"""`mwatch export`: the database as Popolo JSON, JSON or CSV files in a folder.
+"""`mwatch export`: the database as Popolo JSON, JSON or CSV files in a folder,
+or what changed as Atom feeds or JSON Lines (reports/feeds.py).
 
 Every file is written whole to a temporary name and then renamed, so an export
 that fails leaves the files of the previous one as they were. storage/README.md
@@ -10,6 +11,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +20,9 @@ from sqlalchemy.orm import Session
 from reports import records
 from reports.popolo import popolo
 from reports.records import Record
+from storage.deadlines import DEFAULT_TERM, Deadline
 
-FORMATS = ("popolo", "csv", "json")
+FORMATS = ("popolo", "csv", "json", "atom", "jsonl")
 
 
 class ExportError(Exception):
@@ -41,7 +44,8 @@ PERSON_COLUMNS = (
 )  # fmt: skip
 REQUEST_COLUMNS = (
     "id", "mazhilis_id", "number", "request_date", "title", "addressee",
-    "convocation", "session", "answered", "answer_date", "document_url",
+    "convocation", "session", "answered", "answer_date", "answer_due_date",
+    "overdue", "answered_late", "days_to_answer", "days_waiting", "document_url",
     "answer_document_url", "initiators", "initiator_ids", "signatories",
     "signatory_ids",
 )  # fmt: skip
@@ -82,12 +86,20 @@ def check_out(out: Path) -> None:
         raise ExportError(f"--out {out}: {parent} is not writable")
 
 
-def export(session: Session, fmt: str, out: Path) -> dict[str, int]:
-    """Write the export; the records written, by file name."""
+def export(
+    session: Session, fmt: str, out: Path, deadline: Deadline | None = None
+) -> dict[str, int]:
+    """Write the export; the records written, by file name. `deadline` is the
+    requests' answer term and the day it is read on (default: the law's, today)."""
     if fmt not in FORMATS:
         raise ExportError(f"--format {fmt}: not one of {', '.join(FORMATS)}")
     check_out(out)
     out.mkdir(exist_ok=True)
+    deadline = deadline or Deadline(DEFAULT_TERM, date.today())
+    if fmt in ("atom", "jsonl"):
+        from reports import feeds
+
+        return feeds.export(session, fmt, out, deadline, _replace)
     sources = records.Sources(session)
     written: dict[str, int] = {}
     if fmt == "popolo":
@@ -97,7 +109,10 @@ def export(session: Session, fmt: str, out: Path) -> dict[str, int]:
             written[f"popolo.json {key}"] = len(items)
         return written
     for table, read in TABLES.items():
-        rows = read(session, sources)
+        if table == "requests":
+            rows = records.requests(session, sources, deadline)
+        else:
+            rows = read(session, sources)
         if fmt == "json":
             _write_json(out / f"{table}.json", rows)
             written[f"{table}.json"] = len(rows)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reports import ids
+from storage.deadlines import DEFAULT_TERM, Deadline, state
 from storage.models import (
     Activity,
     Convocation,
@@ -186,8 +187,13 @@ def _sessions(session: Session) -> dict[int, tuple[int, int]]:
     }
 
 
-def requests(session: Session, sources: Sources) -> list[Record]:
-    """Requests with their initiators, co-signatories and PDFs."""
+def requests(
+    session: Session, sources: Sources, deadline: Deadline | None = None
+) -> list[Record]:
+    """Requests with their initiators, co-signatories and PDFs, and their answer
+    deadline's state (storage/deadlines.py) as of `deadline` (default: the law's
+    term, today)."""
+    deadline = deadline or Deadline(DEFAULT_TERM, date.today())
     by_id = person_ids(session)
     sessions = _sessions(session)
     participants: dict[int, list[RequestParticipant]] = defaultdict(list)
@@ -205,6 +211,7 @@ def requests(session: Session, sources: Sources) -> list[Record]:
         select(DeputyRequest).order_by(DeputyRequest.mazhilis_id)
     ):
         convocation, number = sessions.get(request.session_id or 0, (None, None))
+        answer = state(request.request_date, request.answer_date, deadline)
         records.append(
             {
                 "id": ids.request_id(request.mazhilis_id),
@@ -219,6 +226,7 @@ def requests(session: Session, sources: Sources) -> list[Record]:
                 "answered": request.answer_date is not None,
                 "answer_date": iso(request.answer_date),
                 "answer_document_url": request.answer_document_url,
+                **answer.as_record(),
                 "participants": [
                     {
                         "role": p.role,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import (
     Activity,
+    Base,
     Deputy,
     DeputyName,
     Mandate,
@@ -221,3 +222,94 @@ def list_changes(
         for row in session.scalars(statement)
         if not wanted or kind_of(row) in wanted
     ]
+
+
+# A record of which no change is kept: (inserted, gone, earliest change).
+NOTHING_KEPT: tuple[bool, bool, datetime | None] = (False, False, None)
+
+
+def rebuild(
+    session: Session, versions: dict[tuple[str, tuple], list[tuple[datetime, dict]]]
+) -> int:
+    """Give each stored record without a kept insert its history: an insert at
+    its first seen time, an update per field between the `versions` the stored
+    raw documents hold of it (oldest first; only those before its first kept
+    change), and its disappearance, if it is gone. How many rows it added; a
+    second run adds none."""
+    kept: dict[tuple[str, int], tuple[bool, bool, datetime | None]] = {}
+    for record_type, record_id, change, first in session.execute(
+        select(
+            RecordChange.record_type,
+            RecordChange.record_id,
+            RecordChange.change,
+            func.min(RecordChange.changed_at),
+        ).group_by(
+            RecordChange.record_type, RecordChange.record_id, RecordChange.change
+        )
+    ):
+        inserted, gone, earliest = kept.get(
+            (record_type, record_id), (False, False, None)
+        )
+        kept[(record_type, record_id)] = (
+            inserted or change == "insert",
+            gone or change == "gone",
+            first if earliest is None else min(earliest, first),
+        )
+    added = 0
+    for table in Base.metadata.sorted_tables:
+        if table.name in UNTRACKED or "first_seen_at" not in table.c:
+            continue
+        key = natural_key(table)
+        changes: list[tuple[datetime, Change]] = []
+        for row in session.execute(
+            select(
+                table.c.id,
+                table.c.first_seen_at,
+                table.c.no_longer_seen_at,
+                *(table.c[name] for name in key),
+            ).order_by(table.c.id)
+        ):
+            inserted, gone, earliest = kept.get(
+                (table.name, row.id), (False, False, None)
+            )
+            if inserted:
+                continue
+            values = tuple(row[3:])
+            text_key = record_key(values)
+            changes.append(
+                (row.first_seen_at, Change(table.name, row.id, text_key, "insert"))
+            )
+            previous = None
+            for fetched, fields in versions.get((table.name, values), []):
+                if earliest is not None and fetched >= earliest:
+                    break
+                if previous is not None and fetched > row.first_seen_at:
+                    for name, new in fields.items():
+                        if previous.get(name) != new:
+                            changes.append(
+                                (
+                                    fetched,
+                                    Change(
+                                        table.name,
+                                        row.id,
+                                        text_key,
+                                        "update",
+                                        name,
+                                        encode(previous.get(name)),
+                                        encode(new),
+                                    ),
+                                )
+                            )
+                previous = fields
+            if row.no_longer_seen_at is not None and not gone:
+                changes.append(
+                    (
+                        row.no_longer_seen_at,
+                        Change(table.name, row.id, text_key, "gone"),
+                    )
+                )
+        for changed_at in sorted({at for at, _ in changes}):
+            added += write_changes(
+                session, [c for at, c in changes if at == changed_at], changed_at
+            )
+    return added
