@@ -33,12 +33,13 @@ from replica.activity_data import generate_activities, validate_activities
 from replica.amanat_data import generate_amanat, validate_amanat
 from replica.post_data import generate_posts, validate_posts
 from replica.request_data import (
+    former_signatures,
     generate_documents,
     generate_requests,
-    name_other_forms,
+    site_links,
     validate_requests,
 )
-from replica.samples import SAMPLE_DEPUTIES
+from replica.samples import SAMPLE_DEPUTIES, site_link
 from storage.files import read_text
 
 FORMAT = "mazhilis-watch-replica"
@@ -193,6 +194,67 @@ NAMED_DEPUTIES = {
         Seat(1, None, 7),
     ),
 }
+
+
+# Former deputies of the 8th convocation, at fixed ids below the generated ones
+# (SOURCES.md §1.1: by-alphabet lists them with `is_active: false`; requests name
+# them without an id, §1.3). 19 Кенжебеков is deputies_by_alphabet.ru.json's, 23
+# is the sample request's `Смагулов Р.Б.`; 27 and 31 share a surname and a first
+# initial with sitting deputies (56 Калыков Арман, 71 Куспан Абзал), so that their
+# short names (`Калыков А.Е.`) read like a sitting deputy's.
+FORMER_DEPUTIES = {
+    19: Person(False, ("КЕНЖЕБЕКОВ", "Кенжебеков"), ("Ержан", "Ержан"), (None, None)),
+    23: Person(
+        False, ("СМАҒҰЛОВ", "Смагулов"), ("Руслан", "Руслан"), ("Бақытұлы", "Бакытович")
+    ),
+    27: Person(
+        False, ("ҚАЛЫҚОВ", "Калыков"), ("Асылбек", "Асылбек"), ("Ерланұлы", "Ерланович")
+    ),
+    31: Person(
+        False, ("ҚҰСПАН", "Куспан"), ("Айдос", "Айдос"), ("Маратұлы", "Маратович")
+    ),
+}
+# Their committee (names.COMMITTEES: 2 is finance and budget, 19's in the sample).
+FORMER_COMMITTEES = {19: 2, 23: 3, 27: 0, 31: 4}
+# The sample's values for what the API does not vary between them.
+FORMER_PHONE = "+7 (7172) 74-00-00"
+FORMER_TIMESTAMP = "2024-11-02T08:15:00+05:00"
+
+
+def former_deputy(deputy_id: int) -> dict[str, dict]:
+    """A fixed former deputy's kk and ru objects (party list, AMANAT), as the
+    sample gives 19: no e-mail, the switchboard's phone, no party role, no links,
+    the avatar an absolute link on the site's host, percent-encoded."""
+    person = FORMER_DEPUTIES[deputy_id]
+    committee = names.COMMITTEES[FORMER_COMMITTEES[deputy_id]]
+    avatar = (
+        f"/media/deputy_avatars/{deputy_id}/{FIRST_SITTING}/"
+        f"{person.last_name[1]}_2023_22.JPG"
+    )
+    pair = {}
+    for i, language in enumerate(LANGUAGES):
+        own = {
+            "id": deputy_id,
+            "last_name": person.last_name[i],
+            "first_name": person.first_name[i],
+            "patronymic": person.patronymic[i],
+            "email": None,
+            "phone": FORMER_PHONE,
+            "deputy_type": 2,
+            "position": MEMBER_POSITION[i],
+            "committee_role": "member",
+            "party_role": None,
+            "dep_group_role": None,
+            "is_active": False,
+            "committee": {"name": committee[i]},
+            "party": {"name": FACTION_NAMES["amanat"][i]},
+            "region": None,
+            "avatar_url": site_link(avatar),
+            "timestamp": FORMER_TIMESTAMP,
+            "public_financial_disclosure": None,
+        }
+        pair[language] = {f: own.get(f) for f in DEPUTY_FIELDS}
+    return pair
 
 
 def seat_plan() -> list[Seat]:
@@ -369,7 +431,8 @@ class _Generator:
 
 
 def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
-    """A deterministic dataset: 98 sitting deputies and 2 former ones per scale 1,
+    """A deterministic dataset: 98 sitting deputies and 2 former ones per scale 1
+    (and the 4 fixed FORMER_DEPUTIES),
     about 540 requests and their documents, each sitting deputy's activities, and
     a year of posts of every deputy with a Telegram, Instagram or Facebook account.
 
@@ -420,10 +483,12 @@ def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
                     next(ids), person, seat, i % committees, i < committees
                 )
             )
+    deputies += [former_deputy(deputy_id) for deputy_id in FORMER_DEPUTIES]
     deputies.sort(key=lambda deputy: deputy["kk"]["id"])
     requests, unlisted_names = generate_requests(rng, deputies, CONVOCATIONS, scale)
-    unlisted_names |= name_other_forms(seed, requests, deputies)
+    unlisted_names |= former_signatures(seed, requests, deputies)
     documents = generate_documents(rng, requests)
+    documents = site_links(seed, requests, documents)
     activities = generate_activities(rng, deputies, CONVOCATIONS)
     return {
         "format": FORMAT,

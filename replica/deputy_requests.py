@@ -4,10 +4,14 @@ The requests are the same whatever the Accept-Language (the site gives them in
 Russian). A document is written each time it is asked for (a couple of
 milliseconds, the same bytes every time: as good as a stored file); the dataset's
 `documents` may give it a fault: missing (404), broken (not a PDF), oversized
-(60 MiB, streamed) or no_text (a scan without a text layer).
+(60 MiB, streamed) or no_text (a scan without a text layer). A document whose
+link is absolute on the site's host (`http://mazhilis.parlam.kz/media/...`) is
+served at its path here, as the site would serve it; its percent-encoded name
+is decoded once, as nginx does.
 """
 
 from collections.abc import Callable
+from urllib.parse import unquote, urlsplit
 
 from aiohttp import web
 from multidict import MultiMapping
@@ -33,12 +37,14 @@ class RequestsApi:
         )
         self.documents: dict[str, tuple[dict, Callable[[dict], bytes]]] = {}
         for request in self.requests:
-            self.documents[request["document_url"]] = (request, pdfs.request_pdf)
+            url = served_path(request["document_url"])
+            self.documents[url] = (request, pdfs.request_pdf)
             if request["answer"] is not None:
-                answer_url = request["answer"]["document_url"]
+                answer_url = served_path(request["answer"]["document_url"])
                 self.documents[answer_url] = (request, pdfs.answer_pdf)
         self.faults = {
-            url: document.get("fault") for url, document in dataset["documents"].items()
+            served_path(url): document.get("fault")
+            for url, document in dataset["documents"].items()
         }
         # What the API's count overstates (or understates) for a deputy's filter.
         self.count_errors = {
@@ -81,7 +87,8 @@ class RequestsApi:
         ]
 
     async def document(self, request: web.Request) -> web.StreamResponse:
-        """GET /media/requests/<name>.pdf."""
+        """GET /media/requests/<name>.pdf, or /media/requests/2023/10/<name>.pdf."""
+        # aiohttp's path is decoded once: %D0%94 is Д, %25D0 (encoded twice) is not.
         url = request.path
         fault = self.faults.get(url)
         if url not in self.documents or fault == "missing":
@@ -98,6 +105,11 @@ class RequestsApi:
             return pdfs.scan_pdf(url)
         request, make = self.documents[url]
         return make(request)
+
+
+def served_path(url: str) -> str:
+    """Where a document link is served: its path, decoded once."""
+    return unquote(urlsplit(url).path)
 
 
 async def _stream_oversized(request: web.Request) -> web.StreamResponse:
@@ -126,4 +138,4 @@ def add_routes(app: web.Application, dataset: dict) -> None:
     """Route the requests API (with and without its final slash) and documents."""
     api = RequestsApi(dataset)
     add_get(app, "/api/core/deputy-requests/", api.list_requests)
-    app.router.add_get(r"/media/requests/{name:[^/]+\.pdf}", api.document)
+    app.router.add_get(r"/media/requests/{name:.+\.pdf}", api.document)

@@ -1,10 +1,15 @@
-"""The Mazhilis API (SOURCES.md §1.1-1.2): deputies and convocations."""
+"""The Mazhilis API (SOURCES.md §1.1-1.2): deputies and convocations.
+
+The plain list holds the sitting deputies; by-alphabet also names the former
+ones (`is_active: false`) and gives every avatar as an absolute link on the
+site's host, percent-encoded, as deputies_by_alphabet.ru.json shows."""
 
 from aiohttp import web
 
 from replica.dataset import LANGUAGES
 from replica.http import add_get, json_response, request_language
 from replica.names import KAZAKH_ALPHABET, RUSSIAN_ALPHABET, sort_key
+from replica.samples import site_link
 
 ALPHABETS = {"kk": KAZAKH_ALPHABET, "ru": RUSSIAN_ALPHABET}
 NOT_FOUND = {"detail": "Not found."}
@@ -27,7 +32,13 @@ class MazhilisApi:
             for language in LANGUAGES
         }
         self.letters = {
-            language: _letter_groups(self.sitting[language]) for language in LANGUAGES
+            language: _letter_groups(
+                _alphabetical(
+                    [_absolute_avatar(d) for d in self.by_id[language].values()],
+                    ALPHABETS[language],
+                )
+            )
+            for language in LANGUAGES
         }
 
     async def deputies(self, request: web.Request) -> web.Response:
@@ -44,7 +55,8 @@ class MazhilisApi:
         return json_response(deputy, language=language)
 
     async def by_alphabet(self, request: web.Request) -> web.Response:
-        """GET /api/core/deputies/by-alphabet/: sitting deputies by initial."""
+        """GET /api/core/deputies/by-alphabet/: sitting and former deputies by
+        initial."""
         language = request_language(request)
         return json_response(self.letters[language], language=language)
 
@@ -63,6 +75,14 @@ def _alphabetical(deputies: list[dict], alphabet: str) -> list[dict]:
             d["id"],
         ),
     )
+
+
+def _absolute_avatar(deputy: dict) -> dict:
+    """The deputy with its avatar's path as an absolute link on the site's host."""
+    avatar = deputy["avatar_url"]
+    if avatar and avatar.startswith("/"):
+        return deputy | {"avatar_url": site_link(avatar)}
+    return deputy
 
 
 def _letter_groups(deputies: list[dict]) -> list[dict]:

@@ -4,8 +4,10 @@
 or an answer to `{"fault": null | "missing" | "broken" | "oversized" | "no_text"}`
 (the documents' text is made from the request when it is served);
 `unlisted_names` maps each name a participant is given by without an id to the
-deputy it names (null: a former deputy, in no convocation of the dataset). It is
-not served: it is the answer name matching should find.
+deputy it names: a former deputy (`is_active: false`), the sitting deputy whose
+surname it misspells, or null (a deputy of the 7th convocation, in no
+convocation of the dataset). It is not served: it is the answer name matching
+should find.
 """
 
 import random
@@ -14,10 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from replica.names import to_latin
 from replica.params import ISO_DATE
 from replica.places import REGIONS
-from replica.samples import SAMPLE_REQUESTS
+from replica.samples import SAMPLE_REQUESTS, SITE, site_link
 from replica.topics import TOPICS, Topic
 
 DOCUMENT_FAULTS = ("missing", "broken", "oversized", "no_text")
@@ -44,7 +45,8 @@ PARTICIPANT_TYPES: Types = {
     "id": (int, type(None)),
     "full_name": str,
 }
-DOCUMENT_URL = re.compile(r"/media/requests/[^/]+\.pdf")
+# A path, or an absolute link on the site's host, percent-encoded (§1.3).
+DOCUMENT_URL = re.compile(rf"({re.escape(SITE)})?/media/requests/[^?#\s]+\.pdf")
 
 CONVOCATION = 8
 # Bektenov succeeded Smailov as Prime Minister on 6 February 2024.
@@ -68,9 +70,12 @@ HOLIDAYS = ((1, 1, 7), (3, 20, 23), (5, 1, 9))
 ANSWERED_SHARE = 0.6
 # Surnames of no deputy here (7th-convocation deputies), for unlinkable names.
 SEVENTH_CONVOCATION = ("Рахметов", "Жамалов", "Сулейменова", "Абасов", "Ешенкулов")
-# Participants the API names in another form and without an id: about 1 in 200,
-# as Kazakh or Russian full names, the English list's form or Latin initials.
-OTHER_FORM_SHARE = 0.005
+# Each former deputy co-signs this many requests without an id, from those
+# before the end of the 2nd session (the sitting deputies always come with one).
+FORMER_SIGNATURES = 3
+FORMER_UNTIL = date(2024, 6, 30)
+# The share of requests whose documents are absolute links on the site's host.
+SITE_LINK_SHARE = 0.5
 FAULT_SHARES = {"missing": 0.02, "broken": 0.01, "no_text": 0.01, "oversized": 0.002}
 
 
@@ -281,50 +286,76 @@ def generate_requests(
     return requests, people.unlisted
 
 
-def _other_forms(kk: dict, ru: dict) -> list[str]:
-    """A deputy's name as other sources write it: Kazakh and Russian full names,
-    the English list's `Abzal Kuspan` and initials `A. Kuspan`."""
-    first, last = to_latin(ru["first_name"]).title(), to_latin(ru["last_name"]).title()
-    forms = [f"{first} {last}", f"{first[0]}. {last}"]
-    for person in (kk, ru):
-        patronymic = person["patronymic"] if person["patronymic"] != "None" else None
-        parts = (person["last_name"], person["first_name"], patronymic)
-        forms.append(" ".join(part for part in parts if part))
-    return forms
-
-
-def name_other_forms(
+def former_signatures(
     seed: int, requests: list[dict], deputies: list[dict]
-) -> dict[str, int]:
-    """Give some participants (not the samples') in another form and without an
-    id, as the API sometimes does; returns who each such name is.
+) -> dict[str, int | None]:
+    """Add the former deputies' signatures, without an id, as the API gives them
+    (SOURCES.md §1.3): each former deputy co-signs FORMER_SIGNATURES requests of
+    their time (before FORMER_UNTIL) in the site's short form (`Калыков А.Е.`);
+    the first with a surname and an initial alone (`Калыков А.`); returns who
+    each such name is, the samples' (`Смагулов Р.Б.`) included.
 
-    Deputy 71's first two such participants become `Куспан А.Т.` and
-    `A. Kuspan`; then about OTHER_FORM_SHARE of the others take one of
-    `_other_forms`. A separate random stream keeps the rest of the dataset as it
-    was.
-    """
-    rng = random.Random(f"other-forms-{seed}")
-    by_id = {d["kk"]["id"]: d for d in deputies}
+    A separate random stream keeps the rest of the dataset as it was."""
+    rng = random.Random(f"former-signatures-{seed}")
+    former = sorted(
+        (d["ru"] for d in deputies if not d["ru"]["is_active"]), key=lambda d: d["id"]
+    )
+    by_short = {_initials(d): d["id"] for d in former}
     sample_ids = {r["id"] for r in SAMPLE_REQUESTS}
-    fixed = ["Куспан А.Т.", "A. Kuspan"]
-    named: dict[str, int] = {}
-    for request in requests:
-        if request["id"] in sample_ids:
-            continue
-        for role in ("initiators", "signatories"):
-            for i, participant in enumerate(request[role]):
-                deputy_id = participant["id"]
-                if deputy_id == 71 and fixed:
-                    name = fixed.pop(0)
-                elif deputy_id is not None and rng.random() < OTHER_FORM_SHARE:
-                    deputy = by_id[deputy_id]
-                    name = rng.choice(_other_forms(deputy["kk"], deputy["ru"]))
-                else:
-                    continue
-                request[role][i] = {"id": None, "full_name": name}
-                named[name] = deputy_id
+    named: dict[str, int | None] = {
+        p["full_name"]: by_short.get(p["full_name"])
+        for r in SAMPLE_REQUESTS
+        for p in r["initiators"] + r["signatories"]
+        if p["id"] is None
+    }
+    their_time = [
+        r
+        for r in requests
+        if r["id"] not in sample_ids
+        and date.fromisoformat(r["request_date"]) < FORMER_UNTIL
+    ]
+    for deputy in former:
+        # A surname and an initial alone first ("Калыков А.", which reads like 56
+        # Калыков Арман's), then the short form and its variations.
+        short = f"{deputy['last_name']} {deputy['first_name'][0]}."
+        names = [short] + [_initials(deputy, rng) for _ in range(FORMER_SIGNATURES - 1)]
+        requests_signed = rng.sample(their_time, FORMER_SIGNATURES)
+        for name, request in zip(names, requests_signed, strict=True):
+            people = request["initiators"] + request["signatories"]
+            if name not in {p["full_name"] for p in people}:
+                request["signatories"].append({"id": None, "full_name": name})
+                named[name] = deputy["id"]
     return named
+
+
+def site_links(
+    seed: int, requests: list[dict], documents: dict[str, dict]
+) -> dict[str, dict]:
+    """Give about half the requests (not the samples, which are as the contract
+    gives them) absolute document links on the site's host with their Cyrillic
+    file names percent-encoded, as the API does (SOURCES.md §1.3); returns the
+    documents under their new links. A separate random stream keeps the rest of
+    the dataset as it was."""
+    rng = random.Random(f"site-links-{seed}")
+    sample_ids = {r["id"] for r in SAMPLE_REQUESTS}
+    moved: dict[str, str] = {}
+    for request in requests:
+        if request["id"] in sample_ids or rng.random() >= SITE_LINK_SHARE:
+            continue
+        day = date.fromisoformat(request["request_date"])
+        url = _site_pdf(day, f"Депутатский запрос №{request['id']}")
+        moved[request["document_url"]], request["document_url"] = url, url
+        answer = request["answer"]
+        if answer is not None:
+            day = date.fromisoformat(answer["answer_date"])
+            url = _site_pdf(day, f"Ответ на запрос №{request['id']}")
+            moved[answer["document_url"]], answer["document_url"] = url, url
+    return {moved.get(url, url): document for url, document in documents.items()}
+
+
+def _site_pdf(day: date, name: str) -> str:
+    """`http://mazhilis.parlam.kz/media/requests/2023/10/%D0%94...pdf`."""
+    return site_link(f"{DOCUMENT_PREFIX}{day:%Y/%m}/{name}.pdf")
 
 
 def _request(
@@ -458,4 +489,7 @@ def _validate_request(
         check_date(request["answer"]["answer_date"], f"{where}.answer", fail)
     for url in document_urls(request):
         if not DOCUMENT_URL.fullmatch(url):
-            raise fail(f"{where}: document {url!r} is not /media/requests/<name>.pdf")
+            raise fail(
+                f"{where}: document {url!r} is not /media/requests/<name>.pdf"
+                f" (or {SITE}/media/requests/<name>.pdf)"
+            )

@@ -1,8 +1,23 @@
-"""The deputies of the contract's samples (deputies.kk.json, deputies.ru.json).
+"""The deputies of the contract's samples (deputies.kk.json, deputies.ru.json),
+the former deputy of deputies_by_alphabet.ru.json, and the sample requests and
+activities.
 
 Kept verbatim, dirty values included, so the replica serves them as the samples
 show them.
 """
+
+from urllib.parse import quote
+
+# The host the API names in its absolute file links (SOURCES.md §1.1, §1.3): the
+# replica writes it and never serves it; a crawler fetches the path from its base.
+SITE = "http://mazhilis.parlam.kz"
+
+
+def site_link(path: str) -> str:
+    """An absolute link on the site's host with the file name percent-encoded,
+    as the API writes it: `http://mazhilis.parlam.kz/media/.../%D0%9A...JPG`."""
+    return SITE + quote(path)
+
 
 SAMPLE_DEPUTIES: tuple[dict[str, dict], ...] = (
     {
@@ -167,8 +182,17 @@ SAMPLE_DEPUTIES: tuple[dict[str, dict], ...] = (
     },
 )
 
-# The contract's sample requests (deputy_requests.page1.json), verbatim: 5012 is
-# numbered "ДЗ-8-1-112" though it belongs to session 82 (the 2nd).
+# The contract's sample requests (deputy_requests.absolute_urls.json), verbatim:
+# 5012 is numbered "ДЗ-8-1-112" though it belongs to session 82 (the 2nd); their
+# documents are absolute links on the site's host with Cyrillic file names, and
+# 5013 has a co-signatory without an id (a former deputy, Смагулов Р.Б.).
+REQUESTS_PATH = "/media/requests"
+
+
+def _request_pdf(month: str, name: str) -> str:
+    return site_link(f"{REQUESTS_PATH}/{month}/{name}.pdf")
+
+
 SAMPLE_REQUESTS: tuple[dict, ...] = (
     {
         "id": 5012,
@@ -179,10 +203,10 @@ SAMPLE_REQUESTS: tuple[dict, ...] = (
         "addressee": "Премьер-Министру Республики Казахстан Смаилову А.А.",
         "initiators": [{"id": 71, "full_name": "Куспан А.Т."}],
         "signatories": [],
-        "document_url": "/media/requests/5012.pdf",
+        "document_url": _request_pdf("2023/10", "Депутатский запрос №5012"),
         "answer": {
             "answer_date": "2023-11-03",
-            "document_url": "/media/requests/5012-answer.pdf",
+            "document_url": _request_pdf("2023/11", "Ответ на запрос №5012"),
         },
         "convocation_id": 8,
         "session_id": 82,
@@ -197,8 +221,9 @@ SAMPLE_REQUESTS: tuple[dict, ...] = (
         "signatories": [
             {"id": 56, "full_name": "Калыков А.К."},
             {"id": 71, "full_name": "Куспан А. Т."},
+            {"id": None, "full_name": "Смагулов Р.Б."},
         ],
-        "document_url": "/media/requests/5013.pdf",
+        "document_url": _request_pdf("2023/10", "Депутатский запрос №5013"),
         "answer": None,
         "convocation_id": 8,
         "session_id": 82,
@@ -211,7 +236,7 @@ SAMPLE_REQUESTS: tuple[dict, ...] = (
         "addressee": "Министру транспорта Республики Казахстан",
         "initiators": [{"id": 61, "full_name": "Назаров А."}],
         "signatories": [],
-        "document_url": "/media/requests/5020.pdf",
+        "document_url": _request_pdf("2023/10", "Депутатский запрос №5020"),
         "answer": None,
         "convocation_id": 8,
         "session_id": 82,

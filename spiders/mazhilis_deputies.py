@@ -2,7 +2,9 @@
 
 The deputies list comes in Kazakh (the default) and in Russian (Accept-Language:
 ru); both are merged by the deputy's `id` so each deputy keeps both name forms.
-The list is the sitting convocation's, so convocations are fetched first.
+The list is the sitting convocation's, so convocations are fetched first. The
+by-alphabet lists, in both languages too, also name the deputies whose mandate
+ended (`is_active: false`): they are stored as former deputies, not sitting.
 """
 
 from collections.abc import Iterator
@@ -47,6 +49,16 @@ class MazhilisDeputiesSpider(MazhilisSpider):
             errback=self.on_deputies_error,
             cb_kwargs={"lang": lang, **cb_kwargs},
             # The same URL in another language: the dupefilter ignores headers.
+            dont_filter=True,
+        )
+
+    def alphabet_request(self, lang: str, **cb_kwargs: Any) -> Request:
+        return Request(
+            self.api("deputies/by-alphabet/"),
+            headers={"Accept-Language": lang, "Accept": "application/json"},
+            callback=self.parse_alphabet,
+            errback=self.on_alphabet_error,
+            cb_kwargs={"lang": lang, **cb_kwargs},
             dont_filter=True,
         )
 
@@ -146,7 +158,107 @@ class MazhilisDeputiesSpider(MazhilisSpider):
             # Deputies lacking fields would overwrite what is stored: none is.
             yield Page([document])
             self.fail(changed)
-        yield Page([document], [*self.merged(records, convocation, documents), listed])
+        yield Page([document], [listed])
+        yield self.alphabet_request(
+            LANGUAGES[0],
+            convocation=convocation,
+            records=records,
+            documents=documents,
+            former={},
+        )
+
+    def parse_alphabet(
+        self,
+        response: Response,
+        lang: str,
+        convocation: int,
+        records: dict[str, dict[int, DeputyRecord]],
+        documents: dict[str, DocumentRef],
+        former: dict[str, dict[int, DeputyRecord]],
+    ) -> Iterator[Any]:
+        """One language's by-alphabet list: the former deputies it names beside
+        the sitting ones; after the last, every deputy is yielded."""
+        document = self.document(response, variant=f"alphabet-{lang}")
+        try:
+            payload = json_of(response)
+        except BadPayload as exc:
+            retry = list(self.retry_or_fail(response, str(exc)))
+            yield from retry or [
+                Page([], self.all_deputies(records, former, convocation, documents))
+            ]
+            return
+        former[lang] = {}
+        try:
+            listed = [d for group in payload for d in group["deputies"]]
+        except (KeyError, TypeError) as exc:
+            yield self.unreadable(document, "deputies-alphabet", f"no groups: {exc}")
+            listed = []
+        complete = self.layout.complete(
+            f"deputies-alphabet-{lang}",
+            response.url,
+            listed,
+            DEPUTY_FIELDS,
+            DEPUTY_REQUIRED,
+        )
+        for obj in complete:
+            if obj.get("is_active") is not False:
+                continue  # a sitting deputy: the plain list has them
+            try:
+                record = parse_deputy(obj, lang)
+            except ParseError as exc:
+                self.page_failed(response.url, str(exc))
+                continue
+            if record.mazhilis_id not in records.get(lang, {}):
+                former[lang][record.mazhilis_id] = record
+        following = LANGUAGES.index(lang) + 1
+        if following < len(LANGUAGES):
+            yield Page([document])
+            yield self.alphabet_request(
+                LANGUAGES[following],
+                convocation=convocation,
+                records=records,
+                documents=documents | {f"alphabet-{lang}": document.ref},
+                former=former,
+            )
+            return
+        documents = documents | {f"alphabet-{lang}": document.ref}
+        self.report["former"] = len(set().union(*map(set, former.values())))
+        deputies = self.all_deputies(records, former, convocation, documents)
+        yield Page([document], deputies)
+
+    def on_alphabet_error(self, failure: Failure) -> Iterator[Page]:
+        """A by-alphabet list that failed: the sitting deputies are still stored,
+        and the former ones the other language named."""
+        self.on_error(failure)
+        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
+        yield Page(
+            [],
+            self.all_deputies(
+                kwargs["records"],
+                kwargs["former"],
+                kwargs["convocation"],
+                kwargs["documents"],
+            ),
+        )
+
+    def all_deputies(
+        self,
+        records: dict[str, dict[int, DeputyRecord]],
+        former: dict[str, dict[int, DeputyRecord]],
+        convocation: int,
+        documents: dict[str, DocumentRef],
+    ) -> list[DeputyItem]:
+        """The sitting deputies, then the former ones (their name forms point to
+        the by-alphabet lists they were read in)."""
+        alphabet = {
+            lang: documents[f"alphabet-{lang}"]
+            for lang in LANGUAGES
+            if f"alphabet-{lang}" in documents
+        }
+        return [
+            *self.merged(records, convocation, documents),
+            *self.merged(former, convocation, alphabet),
+        ]
 
     def on_deputies_error(self, failure: Failure) -> Iterator[Page]:
         """A list that failed: the languages fetched before it are still stored."""

@@ -4,6 +4,7 @@ payload."""
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from crawl.text import clean, clean_email, parse_date, party_in, script_of
 from records import (
@@ -20,6 +21,13 @@ from records import (
 
 # The longest name part stored (the columns' size); longer ones are cut.
 NAME_MAX = 200
+
+# The site's public address: what a record keeps for people to click, whatever
+# host the crawl read (MAZHILIS_URL: a replica, a mirror). Never fetched.
+PUBLIC_SITE = "https://mazhilis.parlam.kz"
+SITE_HOSTS = frozenset({"mazhilis.parlam.kz", "www.mazhilis.parlam.kz"})
+# What a path or query keeps as it is: its %XX escapes are never encoded again.
+URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 
 
 # Every key of a deputy in the contract (SOURCES.md §1.1), and those with a value.
@@ -99,6 +107,37 @@ class DeputyRecord:
     avatar_url: str | None
     accounts: list[SocialAccountItem]
     unknown_fields: list[str] = field(default_factory=list)
+
+
+def file_link(value: Any) -> str | None:
+    """A file link of the API on the site's public host, percent-encoded once.
+
+    The API gives a path (`/media/requests/5012.pdf`) or an absolute `http://`
+    link on its own host with the Cyrillic file name percent-encoded
+    (`http://mazhilis.parlam.kz/media/requests/2023/10/%D0%94...pdf`): both
+    become `https://mazhilis.parlam.kz/<path>`. A link to another host is kept
+    as given (its crawler never follows it: `site_path`)."""
+    link = clean(value, 2000)
+    if not link:
+        return None
+    parts = urlsplit(link)
+    path = quote(parts.path, safe=URL_SAFE)
+    query = quote(parts.query, safe=URL_SAFE + "=")
+    if parts.netloc and (parts.hostname or "") not in SITE_HOSTS:
+        return urlunsplit(parts._replace(path=path, query=query))
+    if not path.startswith("/"):
+        path = "/" + path
+    site = urlsplit(PUBLIC_SITE)
+    return urlunsplit((site.scheme, site.netloc, path, query, ""))
+
+
+def site_path(link: str) -> str | None:
+    """The path and query of a link on the site's own host, to fetch from the
+    configured base; None for a link to another host, which is never followed."""
+    parts = urlsplit(link)
+    if parts.netloc and (parts.hostname or "") not in SITE_HOSTS:
+        return None
+    return urlunsplit(("", "", parts.path, parts.query, ""))
 
 
 def _name_of(value: Any) -> str | None:
@@ -195,7 +234,7 @@ def parse_deputy(obj: dict[str, Any], lang: str) -> DeputyRecord:
         region=_name_of(region),
         district_number=int(district) if district is not None else None,
         is_active=fields.pop("is_active", None),
-        avatar_url=clean(fields.pop("avatar_url", None), 2000),
+        avatar_url=file_link(fields.pop("avatar_url", None)),
         accounts=accounts,
     )
     record.unknown_fields = sorted(fields)

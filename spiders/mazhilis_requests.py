@@ -8,7 +8,7 @@ successful run (less an overlap); a backfill reads every page of its window.
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode
 
 from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
@@ -27,6 +27,7 @@ from records import (
     scope_of,
 )
 from spiders.mazhilis import MazhilisSpider
+from spiders.mazhilis_deputies_page import site_path
 from spiders.mazhilis_requests_page import (
     REQUEST_FIELDS,
     REQUEST_REQUIRED,
@@ -168,7 +169,7 @@ class MazhilisRequestsSpider(MazhilisSpider):
             published.append(self.published(count, document, self.deputy))
         settled, older = bool(items), False
         records: list[RequestItem] = []
-        files: list[Request] = []
+        files: list[Request | Page] = []
         for obj in items:
             try:
                 request = parse_request(obj)
@@ -195,37 +196,62 @@ class MazhilisRequestsSpider(MazhilisSpider):
         elif items and following < count and not older:
             yield self.request_page(following)
 
-    def file_requests(self, request: RequestItem, fetch_all: bool) -> Iterator[Request]:
+    def file_requests(self, request: RequestItem, fetch_all: bool) -> Iterator[Any]:
         """The request's and the answer's PDFs: all of a new or changed request's
-        (and all in a backfill), and those not stored (never fetched, or failed)."""
+        (and all in a backfill), and those not stored (never fetched, or failed).
+
+        A link names the site's public host (or another): only its path is
+        fetched, from the configured base; the file keeps the public URL. A
+        link to another host is recorded `offsite` and never followed."""
         for kind, url in (
             ("request", request.document_url),
             ("answer", request.answer_document_url),
         ):
             missing = (request.mazhilis_id, kind) not in self.files_stored
-            if url and (fetch_all or missing or self.mode == "backfill"):
-                yield Request(
-                    urljoin(self.base_url + "/", url),
-                    callback=self.parse_file,
-                    errback=self.on_file_error,
-                    cb_kwargs={"request_id": request.mazhilis_id, "kind": kind},
-                    meta={
-                        "download_maxsize": self.settings.getint("MAX_PDF_BYTES"),
-                        "handle_httpstatus_list": list(MISSING_STATUSES),
-                    },
-                )
+            if not url or not (fetch_all or missing or self.mode == "backfill"):
+                continue
+            path = site_path(url)
+            if path is None:
+                yield self.offsite_file(request.mazhilis_id, kind, url)
+                continue
+            yield Request(
+                self.base_url + path,
+                callback=self.parse_file,
+                errback=self.on_file_error,
+                cb_kwargs={
+                    "request_id": request.mazhilis_id,
+                    "kind": kind,
+                    "public_url": url,
+                },
+                meta={
+                    "download_maxsize": self.settings.getint("MAX_PDF_BYTES"),
+                    "handle_httpstatus_list": list(MISSING_STATUSES),
+                },
+            )
+
+    def offsite_file(self, request_id: int, kind: str, url: str) -> Page:
+        """A document on another host: recorded, not fetched."""
+        file = RequestFileItem(
+            request_mazhilis_id=request_id,
+            kind=kind,
+            url=url,
+            status="offsite",
+            detail="not on the source's host: not followed",
+        )
+        self.warn_file(file)
+        return Page([], [file])
 
     def closed(self, reason: str) -> None:
         self.pdf_readers.close()
 
     async def parse_file(
-        self, response: Response, request_id: int, kind: str
+        self, response: Response, request_id: int, kind: str, public_url: str
     ) -> AsyncIterator[Any]:
         """A PDF: its text where it has a layer; a missing or broken one recorded."""
         file = RequestFileItem(
             request_mazhilis_id=request_id,
             kind=kind,
-            url=response.url,
+            url=public_url,
             status="missing",
             http_status=response.status,
         )
@@ -249,7 +275,7 @@ class MazhilisRequestsSpider(MazhilisSpider):
         file = RequestFileItem(
             request_mazhilis_id=request.cb_kwargs["request_id"],
             kind=request.cb_kwargs["kind"],
-            url=request.url,
+            url=request.cb_kwargs["public_url"],
             status="failed",
             http_status=response.status if response is not None else None,
             detail=f"{failure.type.__name__}: {failure.getErrorMessage()}",
@@ -257,8 +283,8 @@ class MazhilisRequestsSpider(MazhilisSpider):
         if failure.check(DownloadCancelledError) and "max size" in file.detail:
             file.status = "oversized"
         elif failure.check(IgnoreRequest) and not file.http_status:
-            # The offsite filter: a document on another host is not fetched.
-            file.status, file.detail = "offsite", "not on the source's host"
+            # The offsite filter: the site's host redirected to another one.
+            file.status, file.detail = "offsite", "redirected off the source's host"
         else:
             self.page_failed(request.url, file.detail)
         self.warn_file(file)

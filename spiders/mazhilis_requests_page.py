@@ -5,6 +5,7 @@ from typing import Any
 
 from crawl.text import clean, clean_text, parse_date
 from records import ParticipantItem, RequestItem, item_hash
+from spiders.mazhilis_deputies_page import file_link
 
 ROLES = (("initiators", "initiator"), ("signatories", "signatory"))
 
@@ -30,7 +31,8 @@ REQUEST_REQUIRED = ("id", "request_date", "title", "initiators")
 
 def parse_participants(item: dict[str, Any]) -> list[ParticipantItem]:
     """Initiators and co-signatories in the source's order; a name without an id
-    is kept as given."""
+    (`{"id": null, "full_name": "Смагулов Р.Б."}`: the API gives every sitting
+    deputy's id, so a former deputy) is kept as given."""
     participants = []
     for field, role in ROLES:
         for position, person in enumerate(item.get(field) or []):
@@ -51,7 +53,8 @@ def parse_participants(item: dict[str, Any]) -> list[ParticipantItem]:
 
 
 def parse_request(item: dict[str, Any]) -> RequestItem:
-    """One item of the requests API."""
+    """One item of the requests API; its files' links on the site's public host
+    (`file_link`)."""
     answer = item.get("answer") or {}
     title = clean_text(item.get("title"))
     if item.get("id") is None or not title:
@@ -64,9 +67,9 @@ def parse_request(item: dict[str, Any]) -> RequestItem:
         addressee=clean_text(item.get("addressee")),
         source_convocation_id=item.get("convocation_id"),
         source_session_id=item.get("session_id"),
-        document_url=clean(item.get("document_url"), 2000),
+        document_url=file_link(item.get("document_url")),
         answer_date=parse_date(answer.get("answer_date")),
-        answer_document_url=clean(answer.get("document_url"), 2000),
+        answer_document_url=file_link(answer.get("document_url")),
         participants=parse_participants(item),
         item_hash=item_hash(item),
     )

@@ -10,6 +10,7 @@ participants, social accounts and their posts).
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import select, tuple_, update
@@ -27,7 +28,7 @@ from matching.mentions import (
     linked_to,
     proposal_of,
 )
-from matching.people import Candidate, Context, PeopleIndex
+from matching.people import Candidate, Context, PeopleIndex, Resolution, resolve
 from storage.models import (
     Convocation,
     Deputy,
@@ -43,6 +44,13 @@ from storage.models import (
     SocialAccount,
 )
 from storage.upsert import Counts, upsert
+
+# Kinds whose names come without a deputy id where the source gives every sitting
+# deputy's (SOURCES.md §1.3: a request's participant with `"id": null` is a
+# former deputy): such a name is evidence against every sitting deputy.
+WITHOUT_AN_ID = frozenset({REQUEST_PARTICIPANT})
+NOT_SITTING = "named without an id, which the API gives every sitting deputy"
+SITTING_NAMESAKE = f"{NOT_SITTING}: not linked to a sitting deputy on the names alone"
 
 
 class MentionError(Exception):
@@ -91,19 +99,73 @@ def load_people(session: Session) -> PeopleIndex:
     return PeopleIndex(load_candidates(session))
 
 
+def load_sitting(session: Session) -> frozenset[str]:
+    """The candidates' ids (`load_candidates`) of the deputies sitting now: those
+    the deputies list gives as active. Former deputies (`is_active` false) and
+    those no list gave are not."""
+    return frozenset(
+        str(deputy_id)
+        for deputy_id in session.scalars(
+            select(Deputy.id).where(Deputy.is_active.is_(True))
+        )
+    )
+
+
 class PeopleCache:
-    """The candidates index, built once and rebuilt after deputies change."""
+    """The candidates index and who sits now, built once and rebuilt after
+    deputies change."""
 
     def __init__(self) -> None:
         self._index: PeopleIndex | None = None
+        self._sitting: frozenset[str] | None = None
 
     def index(self, session: Session) -> PeopleIndex:
         if self._index is None:
             self._index = load_people(session)
         return self._index
 
+    def sitting(self, session: Session) -> frozenset[str]:
+        if self._sitting is None:
+            self._sitting = load_sitting(session)
+        return self._sitting
+
     def invalidate(self) -> None:
         self._index = None
+        self._sitting = None
+
+
+def resolve_named(
+    people: PeopleIndex,
+    name: str,
+    kind: str,
+    context: Context,
+    sitting: frozenset[str],
+) -> Resolution:
+    """Resolve a name; one of a kind that comes without an id (WITHOUT_AN_ID) is
+    never linked to a sitting deputy on the names alone.
+
+    Such a name is first resolved among the deputies who do not sit now (a
+    sitting namesake is no rival: it would have come with its id), and linked
+    to a former deputy where the names tell. Otherwise, where its best
+    candidate is a sitting deputy (`Калыков А.` beside 56 Калыков Арман), it
+    goes to review at most, the reason saying why."""
+    if kind not in WITHOUT_AN_ID:
+        return people.resolve(name, context)
+    candidates = people.candidates_for(name)
+    former = resolve(name, [c for c in candidates if c.id not in sitting], context)
+    if former.decision == "link":
+        namesakes = sorted(c.id for c in candidates if c.id in sitting)
+        if not namesakes:
+            return former
+        reason = f"{NOT_SITTING}: sitting {', '.join(namesakes)} left out"
+        return replace(former, reason=f"{former.reason}; {reason}")
+    found = resolve(name, candidates, context)
+    if found.candidate is None or found.candidate.id not in sitting:
+        return former if former.candidate is not None else found
+    if found.decision == "none":
+        return found
+    reason = f"{found.reason}; {SITTING_NAMESAKE}"
+    return replace(found, decision="review", reason=reason)
 
 
 def _stored(session: Session, keys: list[tuple[str, str, str]]) -> dict[tuple, tuple]:
@@ -130,6 +192,7 @@ def record_mentions(
     people: PeopleIndex | None = None,
     counts: Counts | None = None,
     now: datetime | None = None,
+    sitting: frozenset[str] | None = None,
 ) -> dict[tuple[str, str, str], MentionLink]:
     """Store the mentions, resolve each against the stored deputies and return
     where each stands, by its natural key (`Mention.key`).
@@ -137,13 +200,17 @@ def record_mentions(
     Idempotent: recording the same mentions again changes nothing but their
     `last_seen_at`. A mention a person decided on keeps the decided link; only the
     matcher's proposal is refreshed. `people` is the candidates index
-    (`load_people`), built here when not given.
+    (`load_people`) and `sitting` who sits now (`load_sitting`), each read here
+    when not given; a name of a kind without an id is resolved by
+    `resolve_named`.
     """
     batch = {mention.key: mention for mention in mentions}
     if not batch:
         return {}
     if people is None and any(m.resolved is None for m in batch.values()):
         people = load_people(session)
+    if sitting is None and any(m.source_kind in WITHOUT_AN_ID for m in batch.values()):
+        sitting = load_sitting(session)
     now = now or datetime.now(UTC)
     stored = _stored(session, list(batch))
     rows = []
@@ -152,7 +219,14 @@ def record_mentions(
             proposal = mention.resolved
         else:
             assert people is not None
-            proposal = proposal_of(people.resolve(mention.raw_name, mention.context))
+            resolution = resolve_named(
+                people,
+                mention.raw_name,
+                mention.source_kind,
+                mention.context,
+                sitting or frozenset(),
+            )
+            proposal = proposal_of(resolution)
         decided, status, deputy_id = stored.get(key, (False, None, None))
         if not decided:
             status, deputy_id = proposal.proposal, linked_to(proposal)
@@ -246,6 +320,7 @@ def resolve_pending(session: Session, people: PeopleIndex | None = None) -> int:
     stored or changed) and copy changed links to their records; returns how many
     links changed."""
     people = people if people is not None else load_people(session)
+    sitting = load_sitting(session)
     changed = 0
     for mention in session.scalars(
         select(NameMention).where(
@@ -254,7 +329,11 @@ def resolve_pending(session: Session, people: PeopleIndex | None = None) -> int:
         )
     ):
         context = Context(mention.convocation, mention.region, mention.party)
-        proposal = proposal_of(people.resolve(mention.raw_name, context))
+        proposal = proposal_of(
+            resolve_named(
+                people, mention.raw_name, mention.source_kind, context, sitting
+            )
+        )
         for name, value in vars(proposal).items():
             setattr(mention, name, value)
         status, deputy_id = proposal.proposal, linked_to(proposal)

@@ -174,6 +174,55 @@ def test_name_forms_point_to_their_language_document(merged):
     assert variants == {"kk": "kk", "ru": "ru"}
 
 
+@pytest.fixture(scope="module")
+def alphabet(samples):
+    groups = load(samples, "deputies_by_alphabet.ru.json")
+    return {
+        d["id"]: parse_deputy(d, "ru") for group in groups for d in group["deputies"]
+    }
+
+
+def test_by_alphabet_lists_sitting_and_former_deputies(samples, alphabet):
+    letters = [g["letter"] for g in load(samples, "deputies_by_alphabet.ru.json")]
+    assert letters == ["К", "Т"]
+    assert {i: d.is_active for i, d in alphabet.items()} == {
+        56: True,
+        71: True,
+        19: False,
+        88: True,
+    }
+    former = alphabet[19]
+    assert former.name.full_name == "Кенжебеков Ержан"
+    assert (former.deputy_type, former.region, former.email) == (
+        "party_list",
+        None,
+        None,
+    )
+    assert former.committee == "Комитет по финансам и бюджету"
+    assert not former.unknown_fields
+
+
+def test_absolute_avatar_links_are_kept_on_the_public_host_encoded_once(alphabet, ru):
+    assert alphabet[56].avatar_url == (
+        "https://mazhilis.parlam.kz/media/deputy_avatars/56/2023-03-29/"
+        "%D0%9A%D0%B0%D0%BB%D1%8B%D0%BA%D0%BE%D0%B2_2023_22.JPG"
+    )
+    # The plain list's path (Cyrillic as is) is the same file.
+    assert ru[56].avatar_url == alphabet[56].avatar_url
+    # The site's own "None" for a missing id stays: it is the file's real path.
+    assert alphabet[88].avatar_url == (
+        "https://mazhilis.parlam.kz/media/deputy_avatars/None/2023-03-29/"
+        "%D0%A2%D0%B0%D1%83_2023_22.JPG"
+    )
+
+
+def test_the_alphabet_sample_agrees_with_the_plain_list(alphabet, ru):
+    for deputy_id in (56, 71, 88):
+        assert alphabet[deputy_id].name.full_name == ru[deputy_id].name.full_name
+        assert alphabet[deputy_id].accounts == ru[deputy_id].accounts
+        assert alphabet[deputy_id].email == ru[deputy_id].email
+
+
 def test_convocations_with_sessions(samples):
     convocations = parse_convocations(load(samples, "convocations.json"))
     eighth = next(c for c in convocations if c.number == 8)

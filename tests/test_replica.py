@@ -11,6 +11,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -24,6 +25,7 @@ from replica import (
     main,
     validate_dataset,
 )
+from replica.dataset import FORMER_DEPUTIES
 from replica.faults import FaultPlan
 from replica.names import KAZAKH_ALPHABET, RUSSIAN_ALPHABET, sort_key
 
@@ -141,7 +143,7 @@ def test_former_deputy_by_id_only_and_unknown_is_404(replica, sitting):
         for d in generate_dataset()["deputies"]
         if not d["kk"]["is_active"]
     ]
-    assert len(former) == 2
+    assert len(former) == 2 + len(FORMER_DEPUTIES)
     for deputy_id in former:
         assert deputy_id not in sitting_ids
         assert (
@@ -153,7 +155,9 @@ def test_former_deputy_by_id_only_and_unknown_is_404(replica, sitting):
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_by_alphabet_holds_each_sitting_deputy_once(replica, sitting, language):
+def test_by_alphabet_holds_each_sitting_and_former_deputy_once(
+    replica, sitting, language
+):
     groups = get_json(replica, "/api/core/deputies/by-alphabet/", language)
     alphabet = KAZAKH_ALPHABET if language == "kk" else RUSSIAN_ALPHABET
     letters = [g["letter"] for g in groups]
@@ -162,8 +166,29 @@ def test_by_alphabet_holds_each_sitting_deputy_once(replica, sitting, language):
         assert all(
             d["last_name"][0].upper() == group["letter"] for d in group["deputies"]
         )
-    ids = [d["id"] for g in groups for d in g["deputies"]]
-    assert sorted(ids) == sorted(d["id"] for d in sitting[language])
+    listed = {d["id"]: d for g in groups for d in g["deputies"]}
+    assert len(listed) == sum(len(g["deputies"]) for g in groups)
+    everyone = {d[language]["id"]: d[language] for d in generate_dataset()["deputies"]}
+    assert listed.keys() == everyone.keys()
+    former = {i for i, d in listed.items() if d["is_active"] is False}
+    assert former == set(listed) - {d["id"] for d in sitting[language]}
+    assert {19, 23, 27, 31} <= former
+    # Every avatar as an absolute link on the site's host, its name encoded once.
+    for deputy_id, deputy in listed.items():
+        avatar = deputy["avatar_url"]
+        assert avatar.startswith("http://mazhilis.parlam.kz/media/deputy_avatars/")
+        assert unquote(avatar) == "http://mazhilis.parlam.kz" + unquote(
+            everyone[deputy_id]["avatar_url"].removeprefix("http://mazhilis.parlam.kz")
+        )
+        assert unquote(avatar).isprintable() and " " not in avatar
+
+
+def test_by_alphabet_gives_the_samples_as_deputies_by_alphabet_shows(replica):
+    sample = json.loads((SAMPLES / "deputies_by_alphabet.ru.json").read_text("utf-8"))
+    groups = get_json(replica, "/api/core/deputies/by-alphabet/", "ru")
+    served = {d["id"]: d for g in groups for d in g["deputies"]}
+    for deputy in (d for g in sample for d in g["deputies"]):
+        assert served[deputy["id"]] == deputy
 
 
 def test_convocations_in_the_sample_shape(replica):
@@ -231,7 +256,8 @@ def test_generation_is_deterministic(tmp_path):
 def test_generated_deputies_look_real():
     deputies = generate_dataset()["deputies"]
     validate_dataset(generate_dataset())
-    generated = [d for d in deputies if d["kk"]["id"] not in (56, 71, 88)]
+    fixed = {56, 71, 88, *FORMER_DEPUTIES}
+    generated = [d for d in deputies if d["kk"]["id"] not in fixed]
     for deputy in generated:
         kk, ru = deputy["kk"], deputy["ru"]
         assert kk["last_name"].isupper() and ru["last_name"].istitle()

@@ -111,7 +111,9 @@ class RequestWrites:
 
     def match_participants(self, item: RequestItem, document_id: int | None) -> dict:
         """Record the participants named without an id as name mentions, resolved
-        against the stored deputies in the request's convocation."""
+        against the stored deputies in the request's convocation: the API gives
+        every sitting deputy's id, so such a name is never linked to a sitting
+        deputy on the names alone (`storage.mentions.resolve_named`)."""
         named = [p for p in item.participants if p.source_deputy_id is None]
         if not named:
             return {}
@@ -134,6 +136,7 @@ class RequestWrites:
             ],
             people=self.people.index(self.session),
             counts=self.counts,
+            sitting=self.people.sitting(self.session),
         )
 
     def write_request_file(self, item: RequestFileItem, now: datetime) -> int | None:
