@@ -413,3 +413,76 @@ def same_place(a: str | None, b: str | None) -> bool | None:
     if not stems_a or not stems_b:
         return None
     return any(_stems_agree(x, y) for x in stems_a for y in stems_b)
+
+
+# What an activity's `place` names beside its locality, in any order (SOURCES.md
+# §1.4: "Карагандинская область, г. Темиртау", "г. Шымкент, Дом культуры", "с.
+# Сайхин, сельский клуб", "Теміртау қаласы, Қарағанды облысы").
+_REGION_WORDS = re.compile(r"област|облыс|\bregion\b", re.IGNORECASE)
+_DISTRICT_WORDS = re.compile(r"район|аудан|\bdistrict\b", re.IGNORECASE)
+_VENUE_WORDS = re.compile(
+    r"\b(?:дом|дворец|клуб|школ|гимнази|лице[йя]|колледж|университет|центр|зал"
+    r"|библиотек|акимат|здани|офис|приемн|филиал|стадион|ДК|ФАП|мәдениет|үй[іі]"
+    r"|сарай|мектеп|орталы|кітапхана|әкімдік|ғимарат|school|hall|club|centre"
+    r"|center|office|library)\w*",
+    re.IGNORECASE,
+)
+# A locality's kind word: a village's (the most specific) or a town's, before
+# the name in Russian, after it in Kazakh.
+_VILLAGE_KINDS = re.compile(
+    r"^(?:сел|с\.|аул|пос|п\.|пгт|станц|ст\.|ауыл|кент|елді)", re.IGNORECASE
+)
+# Cities with a region's standing: beside another locality they are its region
+# ("г. Шымкент, Абайский район"), alone the locality.
+_REGION_CITIES = frozenset({"almat", "shymk", "shimk"})
+_KIND_PATTERNS = _PLACE_PATTERNS[:2]
+
+
+def _kind_localities(part: str) -> list[tuple[bool, str]]:
+    """(a village's, the locality as written) for each locality the part names
+    with its kind word: "с. Сайхин", "г. Темиртау", "Теміртау қаласы"."""
+    found = []
+    for index, pattern in enumerate(_KIND_PATTERNS):
+        for match in pattern.finditer(part):
+            if not place_stems(match["place"]):
+                continue
+            if index == 0:
+                kind = part[match.start() : match.start("place")]
+            else:
+                kind = part[match.end("place") : match.end()]
+            found.append((bool(_VILLAGE_KINDS.match(kind.strip())), match[0].strip()))
+    return found
+
+
+def activity_locality(place: str | None) -> str | None:
+    """The locality an activity's `place` names, wherever it stands among the
+    region, the district and the venue (SOURCES.md §1.4: no fixed order).
+
+    Most specific first: a village named with its kind word ("с. Сайхин",
+    "Сайхин ауылы"), a town ("г. Темиртау", "Теміртау қаласы"), a name with no
+    kind word that is neither a region, a district nor a venue, a district
+    ("район Есиль"), a city with a region's standing (Шымкент, Алматы: beside a
+    district it is the region), else the office a reception is held in
+    ("Мажилис Парламента"). None when it names none of these."""
+    if not place:
+        return None
+    ranked: list[tuple[int, int, str]] = []
+    for position, raw in enumerate(re.split(r"[,;]", place)):
+        part = " ".join(raw.split())
+        if not part:
+            continue
+        named = _kind_localities(part)
+        for village, locality in named:
+            stems = place_stems(locality)
+            rank = 0 if village else 4 if stems <= _REGION_CITIES else 1
+            ranked.append((rank, position, locality))
+        if named or _REGION_WORDS.search(part):
+            continue
+        if any(pattern.search(part) for _, pattern in _OFFICES):
+            ranked.append((5, position, part))
+        elif _DISTRICT_WORDS.search(part):
+            ranked.append((3, position, part))
+        elif not _VENUE_WORDS.search(part) and place_stems(part):
+            stems = place_stems(part)
+            ranked.append((4 if stems <= _REGION_CITIES else 2, position, part))
+    return min(ranked)[2] if ranked else None

@@ -33,7 +33,7 @@ import matching.meeting_clusters
 import matching.meetings
 import matching.names
 from matching.meeting_clusters import Cluster, Report, cluster, days_of, pair
-from matching.meetings import classify, place_stems
+from matching.meetings import activity_locality, classify, place_stems
 from storage.models import (
     Activity,
     Meeting,
@@ -92,16 +92,6 @@ class _Found:
     rule: str | None
     stated_date: date | None
     authoritative: bool
-
-
-def activity_locality(place: str | None) -> str | None:
-    """The locality of an activity's place, without its region: the Mazhilis
-    site writes "Карагандинская область, г. Темиртау" and "Бурабайский район,
-    г. Щучинск" after "Акмолинская область"; posts name only the locality."""
-    if not place:
-        return None
-    parts = [part.strip() for part in place.split(",")]
-    return parts[-1] or None
 
 
 @dataclass

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from matching.meetings import classify, place_stems, same_place, stated_days
+from matching.meetings import (
+    activity_locality,
+    classify,
+    place_stems,
+    same_place,
+    stated_days,
+)
 
 DATA = Path(__file__).parent / "data" / "meetings"
 KAZAKHSTAN = timezone(timedelta(hours=5))
@@ -233,3 +239,58 @@ def test_same_place(a, b, same):
 
 def test_place_stems_drop_the_kind_of_place():
     assert place_stems("Сайхин ауылының") == place_stems("с. Сайхин")
+
+
+# An activity's `place` as §1.4 gives it: free text in Russian or Kazakh, the
+# locality first or last, a region before it or a venue after it.
+@pytest.mark.parametrize(
+    ("place", "locality"),
+    [
+        ("Карагандинская область, г. Темиртау", "г. Темиртау"),
+        ("г. Темиртау, Карагандинская область", "г. Темиртау"),
+        ("г. Шымкент, Дом культуры", "г. Шымкент"),
+        ("Дом культуры, г. Темиртау", "г. Темиртау"),
+        ("с. Сайхин, сельский клуб", "с. Сайхин"),
+        ("Мажилис Парламента", "Мажилис Парламента"),
+        ("Астана, Мажилис Парламента", "Мажилис Парламента"),
+        (
+            "Западно-Казахстанская область, Бокейординский район, с. Сайхин",
+            "с. Сайхин",
+        ),
+        (
+            "с. Сайхин, Бокейординский район, Западно-Казахстанская область",
+            "с. Сайхин",
+        ),
+        ("Акмолинская область, Бурабайский район, г. Щучинск", "г. Щучинск"),
+        ("Теміртау қаласы, Қарағанды облысы", "Теміртау қаласы"),
+        ("Қарағанды облысы, Теміртау қаласы", "Теміртау қаласы"),
+        ("Сайхин ауылы, мәдениет үйі", "Сайхин ауылы"),
+        ("Бурабай ауданы, Щучинск қаласы", "Щучинск қаласы"),
+        ("Темиртау, Дом культуры", "Темиртау"),
+        ("Қарағанды облысы, Теміртау", "Теміртау"),
+        # A city with a region's standing is the region beside its district.
+        ("г. Шымкент, Абайский район", "Абайский район"),
+        ("Абайский район, г. Шымкент", "Абайский район"),
+        ("г. Астана, район Есиль", "район Есиль"),
+        ("сельский клуб", None),
+        ("Карагандинская область", None),
+        (None, None),
+    ],
+)
+def test_an_activity_s_locality_is_found_in_any_order(place, locality):
+    assert activity_locality(place) == locality
+
+
+def test_one_locality_in_either_order_and_language_is_one_place():
+    forms = [
+        "Карагандинская область, г. Темиртау",
+        "г. Темиртау, Дом культуры",
+        "Теміртау қаласы, Қарағанды облысы",
+        "Темиртау қаласының мәдениет үйі",
+    ]
+    places = [activity_locality(form) for form in forms]
+    assert all(same_place(places[0], other) for other in places[1:]), places
+    assert same_place(activity_locality("г. Шымкент, Дом культуры"), "Шымкент")
+    assert not same_place(
+        activity_locality("г. Шымкент, Дом культуры"), "Дом культуры Темиртау"
+    )

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from matching.meeting_clusters import bcubed
 from storage import db
-from storage.meetings import LOCAL, activity_locality, match_meetings, merge, split
+from storage.meetings import LOCAL, match_meetings, merge, split
 from storage.models import (
     Activity,
     Deputy,
@@ -239,14 +239,6 @@ def test_matching_again_skips_only_what_nothing_changed(database_url):
 
         # Without `if_changed` (`mwatch meetings match`) it always runs.
         assert not match_meetings(session, NOW).skipped
-
-
-def test_an_activity_place_loses_its_region():
-    assert activity_locality("Карагандинская область, г. Темиртау") == "г. Темиртау"
-    assert activity_locality("Акмолинская область, Бурабайский район, г. Щучинск") == (
-        "г. Щучинск"
-    )
-    assert activity_locality(None) is None
 
 
 def test_a_post_is_dated_by_kazakhstan_s_clock():
