@@ -194,11 +194,11 @@ class Context:
             post = self.posts[record_id]
             text = " ".join((post.text or "").split())
             label = text[:100] + ("…" if len(text) > 100 else "") or post.url
-            return label, public_url(post.url, post.platform) or post.url
+            return label, _public(post.url, post.platform)
         if record_type == "social_accounts" and record_id in self.accounts:
             account = self.accounts[record_id]
             label = f"{account.platform} {account.handle}"
-            return label, public_url(account.url, account.platform) or account.url
+            return label, _public(account.url, account.platform)
         if record_type == "party_news" and record_id in self.news:
             news = self.news[record_id]
             return news.title, public_url(news.url, "amanat") or news.url
@@ -212,6 +212,14 @@ class Context:
         if deputy is None or deputy.mazhilis_id is None:
             return MAZHILIS
         return f"{MAZHILIS}/ru/deputies/{deputy.mazhilis_id}"
+
+
+def _public(url: str, platform: str) -> str:
+    """A platform's address on its public site; one of a platform no crawl reads
+    (a YouTube channel the Mazhilis lists) as the source gave it."""
+    if platform in PUBLIC_BASES:
+        return public_url(url, platform) or url
+    return url
 
 
 def _summary(change: RecordChange) -> str:
