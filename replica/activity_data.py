@@ -199,6 +199,53 @@ def generate_activities(
     return activities
 
 
+# How offices write a meeting's `place` beside "Region, locality" (SOURCES.md
+# §1.4: no fixed order): the locality first, a venue after it, or in Kazakh.
+PLACE_FORMS = (("reversed", 0.2), ("venue", 0.15), ("kazakh", 0.1))
+VENUES = ("Дом культуры", "сельский клуб", "школа №3", "актовый зал акимата")
+KAZAKH_VENUES = ("мәдениет үйі", "ауылдық клуб", "№3 мектеп")
+# Settlement kinds in Kazakh, after the name: "с. Сайхин" -> "Сайхин ауылы".
+KAZAKH_KINDS = {"с.": "ауылы", "г.": "қаласы", "пос.": "кенті", "пгт": "кенті"}
+KAZAKH_REGIONS = {ru: kk for _, _, kk, ru in names.DISTRICTS}
+
+
+def vary_places(seed: int, activities: dict[str, list[dict]]) -> None:
+    """Write some meetings' places as offices do besides "Region, locality":
+    "г. Темиртау, Карагандинская область", "с. Сайхин, сельский клуб",
+    "Сайхин ауылы, Батыс Қазақстан облысы". Receptions and the samples keep
+    theirs. A separate random stream keeps the rest of the dataset as it was."""
+    rng = random.Random(f"places-{seed}")
+    samples = {a["id"] for items in SAMPLE_ACTIVITIES.values() for a in items}
+    receptions = {place for _, place, _ in (*RECEPTIONS, AMANAT_RECEPTION)}
+    for key in sorted(activities, key=int):
+        for activity in activities[key]:
+            if activity["id"] in samples or activity["place"] in receptions:
+                continue
+            draw, form = rng.random(), None
+            for name, share in PLACE_FORMS:
+                if draw < share:
+                    form = name
+                    break
+                draw -= share
+            if form is not None:
+                activity["place"] = _place_in(rng, activity["place"], form)
+
+
+def _place_in(rng: random.Random, place: str, form: str) -> str:
+    region, *localities = place.split(", ")
+    settlement = localities[-1]
+    if form == "reversed":
+        return ", ".join([*reversed(localities), region])
+    if form == "venue":
+        return f"{settlement}, {rng.choice(VENUES)}"
+    kind, _, name = settlement.partition(" ")
+    if kind in KAZAKH_KINDS:
+        settlement = f"{name} {KAZAKH_KINDS[kind]}"
+    if rng.random() < 0.5:
+        return f"{settlement}, {KAZAKH_REGIONS[region]}"
+    return f"{settlement}, {rng.choice(KAZAKH_VENUES)}"
+
+
 def validate_activities(dataset: dict, fail: Callable[[str], Exception]) -> None:
     """Check `activities`; every error names the deputy and the item."""
     deputy_ids = {d["kk"]["id"] for d in dataset["deputies"]}

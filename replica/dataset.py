@@ -29,7 +29,11 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from replica import names
-from replica.activity_data import generate_activities, validate_activities
+from replica.activity_data import (
+    generate_activities,
+    validate_activities,
+    vary_places,
+)
 from replica.amanat_data import generate_amanat, validate_amanat
 from replica.post_data import generate_posts, validate_posts
 from replica.request_data import (
@@ -490,6 +494,9 @@ def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
     documents = generate_documents(rng, requests)
     documents = site_links(seed, requests, documents)
     activities = generate_activities(rng, deputies, CONVOCATIONS)
+    posts = generate_posts(seed, deputies, activities)
+    # After the posts, which name the locality as the activity gave it first.
+    vary_places(seed, activities)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -501,7 +508,7 @@ def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
         "activities": activities,
         "activities_api": "open",
         "unlisted_names": unlisted_names,
-        **generate_posts(seed, deputies, activities),
+        **posts,
         **generate_amanat(seed, deputies),
         "count_errors": copy.deepcopy(COUNT_ERRORS),
     }

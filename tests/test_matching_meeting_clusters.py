@@ -13,7 +13,7 @@ from matching.meeting_clusters import (
     days_of,
     pairwise,
 )
-from matching.meetings import classify, same_place
+from matching.meetings import activity_locality, classify, same_place
 from tests import replica_meetings
 from tests.replica_meetings import KAZAKHSTAN
 
@@ -44,7 +44,7 @@ def replica_reports() -> tuple[list[Report], dict[str, str], int]:
         gold[key] = f"activity-{activity.activity_id}"
         words = f"{activity.title}\n{activity.text}"
         kind = classify(words, activity.day).kind or "meeting"
-        place = activity.place.split(", ")[-1]
+        place = activity_locality(activity.place)
         day = activity.day
         reports.append(
             Report(key, str(activity.deputy), kind, day, day, place, words, "mazhilis")

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, update
 
 from matching.meeting_clusters import bcubed
+from matching.meetings import activity_locality, same_place
+from replica.places import REGIONS
 from storage import db
 from storage.meetings import LOCAL, match_meetings, merge, split
 from storage.models import (
@@ -333,3 +335,50 @@ def test_decisions_survive_later_runs(database_url):
         ).all()
         expected = {"split": len(sources) - 2, "merge": 2}
         assert dict(decisions) == {k: n for k, n in expected.items() if n}
+
+
+def test_cross_posts_join_their_activity_whatever_the_place_order(database_url):
+    """An activity's place written locality first, with a venue, or in Kazakh
+    (SOURCES.md §1.4) joins the posts that report its meeting as often as one
+    written "Region, locality" does: its place never refuses them."""
+    db.upgrade(database_url)
+    posts = replica_meetings.posts(40)
+    deputies = {p.deputy for p in posts}
+    activities = {
+        f"activity-{a.activity_id}": a for a in replica_meetings.activities(deputies)
+    }
+    with db.session_for(database_url, write=True) as session:
+        accounts = store_deputies(session, posts)
+        events = store_posts(session, posts, accounts)
+        stored = store_activities(session, deputies)
+        match_meetings(session, NOW)
+        found = clusters_found(session)
+        places = dict(
+            session.execute(
+                select(MeetingSource.post_id, MeetingSource.stated_place).where(
+                    MeetingSource.post_id.is_not(None)
+                )
+            ).all()
+        )
+    meeting_of = {event: found[f"activity:{i}"] for i, event in stored.items()}
+    joined: dict[bool, list[bool]] = {True: [], False: []}
+    for post_id, event in events.items():
+        activity = activities.get(event)
+        if activity is None or "Мажилис" in activity.place:
+            continue
+        region_first = activity.place.split(", ")[0] in REGIONS
+        joined[region_first].append(found[f"post:{post_id}"] == meeting_of[event])
+        if not region_first:
+            locality = activity_locality(activity.place)
+            assert same_place(locality, places[post_id]) is not False, (
+                activity.place,
+                places[post_id],
+            )
+    rates = {first: sum(v) / len(v) for first, v in joined.items()}
+    print(
+        f"\nposts joined to their activity: {sum(joined[False])} of "
+        f"{len(joined[False])} whose place is not region first ({rates[False]:.3f}),"
+        f" {sum(joined[True])} of {len(joined[True])} region first ({rates[True]:.3f})"
+    )
+    assert len(joined[False]) >= 50
+    assert rates[False] >= 0.93 and rates[False] >= rates[True] - 0.03

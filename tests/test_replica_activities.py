@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from playwright.sync_api import Browser, Page
 
+from matching.meetings import activity_locality, same_place
 from replica import (
     DatasetError,
     ReplicaProcess,
@@ -22,6 +23,8 @@ from replica import (
     load_dataset,
 )
 from replica.activities import challenge_of, fnv1a
+from replica.activity_data import KAZAKH_REGIONS, KAZAKH_VENUES, VENUES
+from replica.places import REGIONS
 
 DENIED = {"detail": "Access denied: enable JavaScript"}
 
@@ -275,9 +278,40 @@ def test_generated_activities_look_real(dataset):
         sum(per_deputy[i] for i in listed) / len(listed)
     )
     for deputy_id in single:
-        region = ru[deputy_id]["region"]["name"]
+        region = REGIONS[ru[deputy_id]["region"]["name"]]
         own = [a for a in activities[deputy_id] if not _is_reception(a)]
-        assert all(a["place"].startswith(region + ", ") for a in own)
+        for activity in own:
+            locality = activity_locality(activity["place"])
+            assert any(
+                same_place(locality, place.split(", ")[-1])
+                for place in region.localities
+            ), activity["place"]
+
+
+def test_meeting_places_come_in_no_fixed_order(dataset):
+    """SOURCES.md §1.4: the locality first or last, a region before it or a
+    venue after it, in Russian or Kazakh."""
+    meetings = [
+        a["place"]
+        for items in dataset["activities"].values()
+        for a in items
+        if not _is_reception(a)
+    ]
+    regions = {*REGIONS, *KAZAKH_REGIONS.values()}
+    first = Counter()
+    for place in meetings:
+        head, *_, tail = place.split(", ")
+        if head in regions:
+            first["region first"] += 1
+        elif tail in regions:
+            first["region last"] += 1
+        elif tail in VENUES or tail in KAZAKH_VENUES:
+            first["venue last"] += 1
+        if re.search(r"ауылы|қаласы|кенті|облысы", place):
+            first["kazakh"] += 1
+    assert first["region first"] / len(meetings) > 0.5
+    for form in ("region last", "venue last", "kazakh"):
+        assert first[form] / len(meetings) > 0.03, (form, first)
 
 
 def test_scale_multiplies_activities_with_the_deputies():
