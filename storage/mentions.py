@@ -154,7 +154,7 @@ def resolve_named(
     candidates = people.candidates_for(name)
     former = resolve(name, [c for c in candidates if c.id not in sitting], context)
     if former.decision == "link":
-        namesakes = sorted(c.id for c in candidates if c.id in sitting)
+        namesakes = sorted(c.names[0] for c in candidates if c.id in sitting)
         if not namesakes:
             return former
         reason = f"{NOT_SITTING}: sitting {', '.join(namesakes)} left out"

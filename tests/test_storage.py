@@ -7,18 +7,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Column, Integer, Table, func, inspect, select
 
-from records import RawDocument
+from matching.mentions import SOCIAL_ACCOUNT, Mention
+from records import RawDocument, RequestItem
 from spiders.mazhilis_deputies_page import (
     merge_deputy,
     parse_convocations,
     parse_deputy,
 )
+from spiders.mazhilis_requests_page import parse_request
 from storage import db
+from storage.mentions import SITTING_NAMESAKE, record_mentions, resolve_pending
 from storage.models import (
     Base,
     Deputy,
     DeputyName,
     Mandate,
+    NameMention,
+    RequestParticipant,
     SocialAccount,
     SourceDocument,
 )
@@ -174,3 +179,123 @@ def test_stored_deputy_has_names_mandate_and_accounts(database_url, samples):
         ).one()
         assert account.learned_from == "mazhilis-api"
     engine.dispose()
+
+
+def former_deputies(samples) -> list:
+    """19 Кенжебеков of the by-alphabet sample, and a former 27 Калыков Асылбек
+    Ерланович who shares a surname and a first initial with sitting 56."""
+    groups = json.loads(
+        (samples / "mazhilis/deputies_by_alphabet.ru.json").read_bytes()
+    )
+    kenzhebekov = next(d for g in groups for d in g["deputies"] if d["id"] == 19)
+    kalykov = next(d for g in groups for d in g["deputies"] if d["id"] == 56) | {
+        "id": 27,
+        "first_name": "Асылбек",
+        "patronymic": "Ерланович",
+        "is_active": False,
+        "telegram_link": None,
+        "instagram_link": None,
+    }
+    return [
+        merge_deputy({"ru": parse_deputy(obj, "ru")}, 8, {})
+        for obj in (kenzhebekov, kalykov)
+    ]
+
+
+@pytest.fixture
+def with_former(database_url, samples) -> str:
+    db.upgrade(database_url)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    _, engine = write_samples(database_url, samples, now)
+    with db.make_sessionmaker(engine).begin() as session:
+        writer = Writer(session, Counts(), {})
+        for deputy in former_deputies(samples):
+            writer.write_deputy(deputy, now)
+    engine.dispose()
+    return database_url
+
+
+def test_a_former_deputy_is_stored_not_sitting_with_a_mandate(with_former):
+    with db.session_for(with_former) as session:
+        deputies = {d.mazhilis_id: d.is_active for d in session.scalars(select(Deputy))}
+        assert deputies == {56: True, 71: True, 88: True, 19: False, 27: False}
+        mandate = session.scalars(
+            select(Mandate).join(Deputy).where(Deputy.mazhilis_id == 19)
+        ).one()
+        assert (mandate.deputy_type, mandate.party) == ("party_list", "AMANAT")
+        assert mandate.end_date is None  # the API does not say when it ended
+
+
+def request_named(*names: str) -> RequestItem:
+    return parse_request(
+        {
+            "id": 5100,
+            "number": "ДЗ-8-2-200",
+            "request_date": "2024-03-06",
+            "title": "О водоснабжении",
+            "addressee": "Премьер-Министру Республики Казахстан",
+            "initiators": [{"id": 64, "full_name": "Исабеков Д.Д."}],
+            "signatories": [{"id": None, "full_name": name} for name in names],
+            "document_url": "/media/requests/5100.pdf",
+            "answer": None,
+            "convocation_id": 8,
+            "session_id": 82,
+        }
+    )
+
+
+def test_a_name_without_an_id_never_links_a_sitting_namesake(with_former):
+    """SOURCES.md §1.3: the API gives every sitting deputy's id, so a participant
+    without one is evidence against every sitting deputy."""
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+    item = request_named(
+        "Калыков А.", "Куспан А.Т.", "Кенжебеков Е.", "Калыков А.К.", "Абасов Т.Б."
+    )
+    with db.session_for(with_former, write=True) as session:
+        Writer(session, Counts(), {}).write_request(item, now)
+    with db.session_for(with_former) as session:
+        by_id = {d.id: d.mazhilis_id for d in session.scalars(select(Deputy))}
+        mentions = {
+            m.raw_name: (
+                m.status,
+                by_id.get(m.deputy_id),
+                by_id.get(m.candidate_deputy_id),
+                m.reason,
+            )
+            for m in session.scalars(select(NameMention))
+        }
+        participants = {
+            p.name_as_given: (p.link_status, by_id.get(p.deputy_id))
+            for p in session.scalars(select(RequestParticipant))
+        }
+    # A surname and an initial: the former Калыков, not sitting 56.
+    assert mentions["Калыков А."][:2] == ("linked", 27)
+    assert "sitting ҚАЛЫҚОВ Арман Қобыландыұлы left out" in mentions["Калыков А."][3]
+    assert mentions["Кенжебеков Е."][:2] == ("linked", 19)
+    # Names that fit a sitting deputy alone go to review, saying why.
+    for name, sitting in (("Куспан А.Т.", 71), ("Калыков А.К.", 56)):
+        status, linked, candidate, reason = mentions[name]
+        assert (status, linked, candidate) == ("review", None, sitting), name
+        assert SITTING_NAMESAKE in reason
+    assert mentions["Абасов Т.Б."][:2] == ("unlinked", None)
+    assert participants == {
+        "Исабеков Д.Д.": ("unknown_deputy", None),
+        "Калыков А.": ("matched", 27),
+        "Куспан А.Т.": ("review", None),
+        "Кенжебеков Е.": ("matched", 19),
+        "Калыков А.К.": ("review", None),
+        "Абасов Т.Б.": ("unlinked", None),
+    }
+    # Resolving again after deputies change keeps the rule.
+    with db.session_for(with_former, write=True) as session:
+        assert resolve_pending(session) == 0
+
+
+def test_a_name_in_other_records_still_links_a_sitting_deputy(with_former):
+    """Names in accounts and party news come with no id for anyone: the rule
+    about sitting deputies is the requests' alone."""
+    mention = Mention("Куспан А.Т.", SOCIAL_ACCOUNT, "telegram:kuspan", convocation=8)
+    with db.session_for(with_former, write=True) as session:
+        (link,) = record_mentions(session, [mention]).values()
+        kuspan = session.scalar(select(Deputy.id).where(Deputy.mazhilis_id == 71))
+    assert (link.status, link.deputy_id) == ("linked", kuspan)
