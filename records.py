@@ -6,10 +6,41 @@ content hash), which the pipeline has stored as a `RawDocument` before.
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+# Characters that draw nothing and only steer how text around them shows, dropped
+# with the control characters (PostgreSQL refuses NUL in text). Tab and newlines
+# stay. So do the zero-width joiner and non-joiner (U+200D, U+200C), which change
+# the letters they join in Persian and Indic scripts and build emoji such as
+# "👩‍💻"; the rest of Unicode's format characters (Cf) go: U+202E RIGHT-TO-LEFT
+# OVERRIDE in a title shows "txt.exe" as "exe.txt", and a soft hyphen or a
+# zero-width space makes two equal names differ.
+_KEPT = {"\t", "\n", "\r", "\u200c", "\u200d"}
+
+
+class _Invisible(dict):
+    """str.translate's table: None (drop) for a control or format character, each
+    character's category looked up once, when first met."""
+
+    def __missing__(self, code: int) -> int | None:
+        char = chr(code)
+        drop = unicodedata.category(char) in ("Cc", "Cf") and char not in _KEPT
+        self[code] = None if drop else code
+        return self[code]
+
+
+_INVISIBLE = _Invisible()
+
+
+def without_controls(text: str) -> str:
+    """`text` without control characters (NUL, escape, bell ...) and invisible
+    format characters (U+202E, U+200B, U+FEFF ...); tabs, newlines and the
+    zero-width (non-)joiner kept."""
+    return text.translate(_INVISIBLE)
 
 
 def item_hash(obj: Any) -> str:
@@ -277,12 +308,15 @@ def post_item(
         source_post_id=source_post_id,
         url=url,
         posted_at=posted_at,
-        text=text,
+        # What a post says, as stored: no control or invisible format characters.
+        text=without_controls(text) if text is not None else None,
         hashtags=hashtags,
         photos=photos or [],
         views=views,
         edited=edited,
-        forwarded_from=forwarded_from,
+        forwarded_from=(
+            without_controls(forwarded_from) if forwarded_from is not None else None
+        ),
         item_hash="",
         likes=likes,
         comments=comments,
@@ -355,7 +389,9 @@ class Scope:
       convocation session whose source id is `session`), and their participants;
     - "activities": the activities dated in [`since`, `until`] of the deputies
       whose pages were read (`deputies`, Mazhilis ids);
-    - "programme": the theses of `party`'s programme.
+    - "programme": the theses of `party`'s programme;
+    - "posts": the posts on `platform` dated in [`since`, `until`] of the
+      `accounts` (handles) read back that far.
     """
 
     records: str
@@ -365,6 +401,21 @@ class Scope:
     convocation: int | None = None
     deputies: frozenset[int] | None = None
     party: str | None = None
+    platform: str | None = None
+    accounts: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class PostsRead:
+    """What a run of deputies' accounts on `platform` read: how many accounts,
+    over which days (None: no bound). A window whose stored posts are none at all
+    is a useless read, not a quiet night (storage/gates.py)."""
+
+    platform: str
+    accounts: int
+    since: date | None
+    until: date | None
+    history_setting: str | None = None
 
 
 # A published total's scope: "all", or `key:value` filters separated by spaces

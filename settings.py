@@ -75,6 +75,9 @@ MAX_MISSING_RATE = float(os.environ.get("MWATCH_MAX_MISSING_RATE", "0.1"))
 MAX_COUNT_DROP = float(os.environ.get("MWATCH_MAX_COUNT_DROP", "0.3"))
 SILENCE_FACTOR = float(os.environ.get("MWATCH_SILENCE_FACTOR", "1.5"))
 SILENCE_MIN_DAYS = int(os.environ.get("MWATCH_SILENCE_MIN_DAYS", "14"))
+# So does a requests run that read less than this share of the PDFs it fetched,
+# and a run of social accounts whose window holds no post at all.
+MIN_READ_FILES = float(os.environ.get("MWATCH_MIN_READ_FILES", "0.5"))
 # The day silence is measured to: today, unless replaying a dataset of the past.
 TODAY = os.environ.get("MWATCH_TODAY", "")
 

@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 
 from crawl.layout import LayoutAudit
 from crawl.text import parse_date
-from records import Page, RawDocument, Scope
+from records import Page, PostsRead, RawDocument, Scope
 
 MODES = ("nightly", "backfill")
 
@@ -146,6 +146,11 @@ class SourceSpider(scrapy.Spider):
         """Whether the run reads all the source has (no window, no deputy)."""
         window = self.window
         return not (window.since or window.until or self.deputy)
+
+    def posts_read(self) -> PostsRead | None:
+        """What a run of social accounts read, for the empty-window gate; None
+        for other sources."""
+        return None
 
     def complete_scopes(self) -> list[Scope]:
         """What a successful run of this spider saw all of (records.Scope): stored

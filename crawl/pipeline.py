@@ -260,6 +260,7 @@ class StoragePipeline:
                     max_count_drop=settings.getfloat("MAX_COUNT_DROP"),
                     silence_factor=settings.getfloat("SILENCE_FACTOR"),
                     silence_min_days=settings.getint("SILENCE_MIN_DAYS"),
+                    min_read_files=settings.getfloat("MIN_READ_FILES"),
                 ),
                 topics_file=settings["TOPICS_FILE"],
                 complete=[] if worker else spider.complete_scopes(),
@@ -267,6 +268,7 @@ class StoragePipeline:
                 compare_total=not worker,
                 watch_silence=spider.mode == "nightly" and spider.unfiltered,
                 deputies_changed=self.deputies_changed,
+                posts=spider.posts_read(),
             )
             if outcome != "failed" and self.totals:
                 Writer(session, self.counts, self.document_ids).write_all(

@@ -5,7 +5,7 @@ posts of a page are in the window."""
 from datetime import timedelta
 
 from crawl.base import SourceSpider
-from records import PostItem
+from records import PostItem, PostsRead
 from storage.state import accounts_of, crawl_state
 
 
@@ -33,7 +33,22 @@ class AccountsSpider(SourceSpider):
         handles = accounts_of(url, self.platform)
         if not handles:
             self.warn(self.no_accounts)
+        self.accounts_read = len(handles)
         return handles
+
+    def posts_read(self) -> PostsRead | None:
+        """The accounts read and the window (a first crawl's history included)."""
+        accounts = getattr(self, "accounts_read", 0)
+        if not accounts:
+            return None
+        first = self.mode == "nightly" and self.cutoff is None
+        return PostsRead(
+            self.platform,
+            accounts,
+            self.window.since,
+            self.window.until,
+            history_setting=self.history_setting if first else None,
+        )
 
     def posts_in_window(
         self, items: list[PostItem]

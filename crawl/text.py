@@ -1,42 +1,14 @@
 """Small helpers for the text values sources give."""
 
 import re
-import unicodedata
 from datetime import date
 from typing import Any
+
+from records import without_controls
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _GUILLEMETS = re.compile(r"«([^»]+)»")
-# Characters that draw nothing and only steer how text around them shows, dropped
-# with the control characters (PostgreSQL refuses NUL in text). Tab and newlines
-# stay. So do the zero-width joiner and non-joiner (U+200D, U+200C), which change
-# the letters they join in Persian and Indic scripts and build emoji such as
-# "👩‍💻"; the rest of Unicode's format characters (Cf) go: U+202E RIGHT-TO-LEFT
-# OVERRIDE in a title shows "txt.exe" as "exe.txt", and a soft hyphen or a
-# zero-width space makes two equal names differ.
-_KEPT = {"\t", "\n", "\r", "\u200c", "\u200d"}
-
-
-class _Invisible(dict):
-    """str.translate's table: None (drop) for a control or format character, each
-    character's category looked up once, when first met."""
-
-    def __missing__(self, code: int) -> int | None:
-        char = chr(code)
-        drop = unicodedata.category(char) in ("Cc", "Cf") and char not in _KEPT
-        self[code] = None if drop else code
-        return self[code]
-
-
-_INVISIBLE = _Invisible()
-
-
-def without_controls(text: str) -> str:
-    """`text` without control characters (NUL, escape, bell ...) and invisible
-    format characters (U+202E, U+200B, U+FEFF ...); tabs, newlines and the
-    zero-width (non-)joiner kept."""
-    return text.translate(_INVISIBLE)
 
 
 def script_of(text: str) -> str:

@@ -16,14 +16,14 @@ ended (`Closing`) and stores the report this returns.
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, select, true, update
 from sqlalchemy.orm import Session
 
-from records import MAZHILIS_ACCOUNTS, Scope
+from records import MAZHILIS_ACCOUNTS, PostsRead, Scope
 from storage import gates, published
 from storage.changes import (
     RUN_ID,
@@ -42,6 +42,7 @@ from storage.models import (
     DeputyName,
     DeputyRequest,
     Mandate,
+    Post,
     ProgrammeThesis,
     RequestParticipant,
     SocialAccount,
@@ -59,6 +60,8 @@ class GateLimits:
     max_count_drop: float
     silence_factor: float
     silence_min_days: int
+    # The share of a run's request PDFs that must be read (MIN_READ_FILES).
+    min_read_files: float = 0.5
 
 
 @dataclass
@@ -82,6 +85,7 @@ class Closing:
     compare_total: bool = True
     watch_silence: bool = False
     deputies_changed: bool = False
+    posts: PostsRead | None = None
 
 
 def scope_conditions(scope: Scope) -> list[tuple[Any, Any]]:
@@ -119,6 +123,19 @@ def scope_conditions(scope: Scope) -> list[tuple[Any, Any]]:
         return [(Activity, and_(true(), *conditions))]
     if scope.records == "programme":
         return [(ProgrammeThesis, ProgrammeThesis.party == scope.party)]
+    if scope.records == "posts":
+        accounts = select(SocialAccount.id).where(
+            SocialAccount.platform == scope.platform,
+            SocialAccount.handle.in_(sorted(scope.accounts or ())),
+        )
+        conditions = [Post.platform == scope.platform, Post.account_id.in_(accounts)]
+        if scope.since:
+            start = datetime.combine(scope.since, time(), UTC)
+            conditions.append(Post.posted_at >= start)
+        if scope.until:
+            end = datetime.combine(scope.until + timedelta(days=1), time(), UTC)
+            conditions.append(Post.posted_at < end)
+        return [(Post, and_(*conditions))]
     raise ValueError(f"no records are named {scope.records!r} in a scope")
 
 
@@ -196,6 +213,14 @@ def gate_alerts(session: Session, closing: Closing) -> list[str]:
                 closing.limits.silence_min_days,
             )
         )
+    if closing.source == "mazhilis-requests":
+        found.append(
+            gates.unread_files(
+                session, closing.started_at, closing.limits.min_read_files
+            )
+        )
+    if closing.posts is not None:
+        found.append(gates.empty_window(session, closing.posts))
     alerts = [alert for alert in found if alert]
     for alert in alerts:
         logger.error("alert: %s", alert)

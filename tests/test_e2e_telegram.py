@@ -165,6 +165,7 @@ def crawl_telegram(
     database_url: str,
     folder,  # noqa: ANN001
     throttle: str = "off",
+    env: dict[str, str] | None = None,
 ) -> tuple:
     """`mwatch crawl mazhilis-deputies telegram` against a replica of `dataset`:
     the result and the Telegram run's outcome, message and report."""
@@ -177,7 +178,7 @@ def crawl_telegram(
             "MWATCH_MAZHILIS_URL": replica.urls["mazhilis"],
             "MWATCH_TELEGRAM_URL": replica.urls["telegram"],
             "MWATCH_AUTOTHROTTLE": throttle,
-        }
+        } | (env or {})
         result = mwatch("crawl", "mazhilis-deputies", "telegram", env=environment)
     [run] = rows(
         database_url,

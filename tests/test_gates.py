@@ -6,6 +6,7 @@ longer than its rhythm, is an alert that makes `mwatch crawl` exit 1."""
 
 import copy
 import shutil
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from storage.models import (
     PublishedCount,
     RequestFile,
 )
-from tests.e2e import mwatch, rows
+from tests.e2e import mwatch, replica_today, rows
 from tests.test_e2e_telegram import crawl_telegram, few_channels
 
 pytestmark = pytest.mark.e2e
@@ -208,3 +209,54 @@ def test_a_channel_page_type_where_most_posts_are_unreadable_fails_the_run(
     assert layout["page_type"] == "channel-page"
     status = mwatch("status", env={"DATABASE_URL": sqlite_url}).stdout
     assert "failed" in status and f"unreadable records: {odd} " in status
+
+
+def test_a_run_whose_request_pdfs_cannot_be_read_is_an_alert(tmp_path):
+    """Every PDF an HTML error page or missing: stored as such, and an alert that
+    makes the crawl exit 1 instead of a silent success."""
+    dataset = generate_dataset()
+    newest = sorted(dataset["requests"], key=lambda r: r["request_date"])
+    dataset["requests"] = newest[-40:]
+    linked = {
+        url
+        for r in dataset["requests"]
+        for url in (r["document_url"], (r["answer"] or {}).get("document_url"))
+        if url
+    }
+    dataset["documents"] = {
+        url: {"fault": "missing" if n % 4 == 0 else "broken"}
+        for n, url in enumerate(sorted(linked))
+    }
+    path = tmp_path / "broken.json"
+    dump_dataset(dataset, path)
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    db.upgrade(url)
+    with ReplicaProcess(dataset=path) as replica:
+        environment = {"DATABASE_URL": url, "MWATCH_MAZHILIS_URL": replica.url}
+        result = mwatch("crawl", "mazhilis-requests", env=environment)
+    assert result.code == 1, result.stdout + result.stderr
+    _, _, report = last_run(url, "mazhilis-requests")
+    assert len(report["alerts"]) == 1, report["alerts"]
+    [alert] = report["alerts"]
+    assert f"read 0 of the {len(linked)} request PDFs it fetched" in alert
+    assert "broken" in alert and "missing" in alert
+    assert "ALERT" in mwatch("status", env={"DATABASE_URL": url}).stdout
+
+
+def test_a_first_social_crawl_whose_window_holds_no_post_is_an_alert(tmp_path):
+    """Posts all older than the history a first crawl reads: 0 stored, and an
+    alert naming the setting to raise, not "success"."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    later = date.fromisoformat(replica_today()) + timedelta(days=3 * 365)
+    result, (outcome, _, report) = crawl_telegram(
+        few_channels(3), url, tmp_path, env={"MWATCH_TODAY": later.isoformat()}
+    )
+    assert result.code == 1, result.stdout + result.stderr
+    [alert] = report["alerts"]
+    assert "telegram: 3 accounts read, and no post of theirs is stored" in alert
+    assert "MWATCH_TELEGRAM_HISTORY_DAYS" in alert
+    # With the history reaching the posts, the same crawl is a quiet success.
+    again, (outcome, _, report) = crawl_telegram(
+        few_channels(3), f"sqlite:///{tmp_path / 'again.sqlite'}", tmp_path
+    )
+    assert again.code == 0 and report["alerts"] == [], again.stderr

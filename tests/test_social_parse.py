@@ -13,6 +13,8 @@ from scrapers.facebook_page import parse_feed
 from scrapers.facebook_page import session_page as facebook_session_page
 from scrapers.instagram import post_item as instagram_post_item
 from scrapers.instagram_page import TIMELINE_CONNECTION, parse_timeline, session_page
+from spiders.telegram import post_item as telegram_post
+from spiders.telegram_page import parse_channel_page
 
 FACEBOOK_PAGE = "https://www.facebook.com/abzal.kuspan"
 
@@ -310,3 +312,30 @@ def test_facebook_wall_after_more_posts_than_five():
     feed = parse_feed(html, "http://127.0.0.1:8765/facebook/p.x")
     assert [p.id for p in feed.posts] == [str(n) for n in range(8, 0, -1)]
     assert feed.login_wall
+
+
+# A right-to-left override, a zero-width space and a byte order mark: they draw
+# nothing, and in a stored text they turn "txt.exe" into "exe.txt" or make equal
+# texts differ. A post keeps none of them, on every platform.
+INVISIBLE = "\u202e\u200b\ufeff"
+
+
+def test_a_telegram_post_as_stored_has_no_invisible_characters(samples):
+    html = (samples / "telegram" / "channel.html").read_text("utf-8")
+    clean = {p.id: telegram_post(p) for p in parse_channel_page(html).posts}
+    dirty_html = html.replace("Встретился", f"Встре{INVISIBLE}тился")
+    assert dirty_html != html
+    dirty = {p.id: telegram_post(p) for p in parse_channel_page(dirty_html).posts}
+    assert dirty[1202].text == clean[1202].text
+    assert dirty[1202].item_hash == clean[1202].item_hash
+
+
+def test_a_facebook_post_as_stored_has_no_invisible_characters(samples):
+    html = (samples / "facebook" / "page.rendered.html").read_text("utf-8")
+    url = FACEBOOK_PAGE
+    clean = [facebook_post_item(p) for p in parse_feed(html, url).posts]
+    word = clean[0].text.split()[0]
+    dirty_html = html.replace(word, word[:2] + INVISIBLE + word[2:], 1)
+    assert dirty_html != html
+    dirty = [facebook_post_item(p) for p in parse_feed(dirty_html, url).posts]
+    assert [p.text for p in dirty] == [p.text for p in clean]
