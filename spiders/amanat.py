@@ -145,7 +145,11 @@ class AmanatSpider(SourceSpider):
         except LayoutError as exc:
             yield self.unreadable(document, "news-list", str(exc))
             return
-        self.layout.records_read("news-list", response.url, len(page.items))
+        self.layout.records_read(
+            "news-list", response.url, len(page.items), page.unreadable
+        )
+        for odd in page.unreadable:
+            self.logger.warning("news item %s unreadable: %s", odd.record, odd.reason)
         yield Page([document])
         settled, older = bool(page.items), False
         for link in page.items:

@@ -1,11 +1,12 @@
 """The AMANAT party's pages (SOURCES.md §5, samples `amanat/`): the news list, a
 news item and the election programme."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from parsel import Selector
 
+from crawl.layout import Unreadable
 from crawl.selectors import LayoutError, at_most_one, exactly_one, text_of
 
 
@@ -23,6 +24,8 @@ class NewsList:
     items: list[NewsLink]
     # The next (older) page's href, None on the last page.
     next_href: str | None
+    # The items that could not be read: each costs itself, not the page.
+    unreadable: list[Unreadable] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -63,25 +66,34 @@ def _required_text(node: Selector, css: str) -> str:
 
 
 def parse_news_list(html: str) -> NewsList:
-    """`/ru/news?page=N`: the items of `div.news-list` and the next page's link."""
+    """`/ru/news?page=N`: the items of `div.news-list` and the next page's link;
+    an item without its link, time or title is listed as unreadable, and the
+    others are read."""
     page = Selector(text=html)
     listing = exactly_one(page, "div.news-list")
-    items = []
-    for article in listing.css("article.news-item"):
-        link = exactly_one(article, "a.news-item__link")
-        href = link.attrib.get("href", "").strip()
-        if not href:
-            raise LayoutError("a news item's link has no href")
-        items.append(
-            NewsLink(
-                href=href,
-                published_at=_moment(link, href),
-                title=_required_text(link, "h3.news-item__title"),
-            )
-        )
+    items, unreadable = [], []
+    for position, article in enumerate(listing.css("article.news-item"), start=1):
+        try:
+            items.append(parse_news_link(article))
+        except LayoutError as exc:
+            href = article.css("a::attr(href)").get() or f"item {position}"
+            unreadable.append(Unreadable(href.strip(), str(exc)))
     following = at_most_one(page, "a.pagination__next")
     next_href = following.attrib.get("href") if following is not None else None
-    return NewsList(items=items, next_href=next_href or None)
+    return NewsList(items=items, next_href=next_href or None, unreadable=unreadable)
+
+
+def parse_news_link(article: Selector) -> NewsLink:
+    """One item of the news list."""
+    link = exactly_one(article, "a.news-item__link")
+    href = link.attrib.get("href", "").strip()
+    if not href:
+        raise LayoutError("a news item's link has no href")
+    return NewsLink(
+        href=href,
+        published_at=_moment(link, href),
+        title=_required_text(link, "h3.news-item__title"),
+    )
 
 
 def parse_news_article(html: str) -> NewsArticle:

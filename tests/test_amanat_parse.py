@@ -27,6 +27,20 @@ def test_news_list_items_with_link_time_and_title(samples):
     )
 
 
+def test_a_news_item_without_its_title_costs_itself_not_the_page(samples):
+    html = sample(samples, "news_list.html").replace(
+        '<h3 class="news-item__title">Отчетность', '<h4 class="other">Отчетность', 1
+    )
+    page = parse_news_list(html)
+    assert [item.href for item in page.items] == [
+        "/ru/news/deputaty-fraktsii-vstretilis-s-izbiratelyami-pavlodar"
+    ]
+    [odd] = page.unreadable
+    assert odd.record == "/ru/news/kontrol-ispolneniya-predvybornoy-programmy-karaganda"
+    assert "h3.news-item__title" in odd.reason
+    assert page.next_href == "/ru/news?page=2"
+
+
 def test_news_list_links_to_the_next_page(samples):
     assert parse_news_list(sample(samples, "news_list.html")).next_href == (
         "/ru/news?page=2"
