@@ -9,6 +9,7 @@ at posts stored unchanged and older than its last success; a first crawl reads
 """
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 from scrapy import Request
@@ -61,6 +62,8 @@ class TelegramSpider(AccountsSpider):
             settings.set("DOWNLOAD_DELAY", PACE, priority="spider")
 
     async def start(self) -> Any:
+        # The day each channel was read back to, once its last page is read.
+        self.read_back: dict[str, date | None] = {}
         for channel in self.accounts():
             yield self.channel_request(channel)
 
@@ -107,3 +110,26 @@ class TelegramSpider(AccountsSpider):
         yield Page([document], kept)
         if page.before and not settled and not older:
             yield self.channel_request(channel, page.before)
+        elif settled:
+            # Read back to this page, whose posts were stored unchanged: what is
+            # older was not read again (a day's margin: the scope counts days).
+            oldest = min(item.posted_at for item in items).date()
+            self.read_back[channel] = oldest + timedelta(days=1)
+        else:
+            # Back to the window's start, or to the channel's first post.
+            self.read_back[channel] = self.window.since
+
+    def complete_scopes(self) -> list[records.Scope]:
+        """Each channel read back to a day (its window's start, its first post,
+        or where a nightly crawl found its posts stored unchanged): a stored
+        post since then that it did not see is gone."""
+        return [
+            records.Scope(
+                "posts",
+                since=since,
+                until=self.window.until,
+                platform=self.platform,
+                accounts=frozenset({channel}),
+            )
+            for channel, since in sorted(self.read_back.items())
+        ]

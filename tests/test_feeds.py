@@ -63,10 +63,12 @@ class Crawled:
     corrected: int  # the request whose title was corrected
     answered: int  # the request whose answer arrived, late
     edited: str  # the post edited: "telegram/<channel>/<id>"
+    deleted: str  # the post deleted
     runs: list[int]  # the second crawl's runs
+    again: list[int]  # the runs of a third crawl, over unchanged sources
 
 
-def second_dataset(first: dict) -> tuple[dict, int, int, str]:
+def second_dataset(first: dict) -> tuple[dict, int, int, str, str]:
     dataset = copy.deepcopy(first)
     requests = dataset["requests"]
     corrected = next(r for r in requests if r["answer"])
@@ -83,14 +85,20 @@ def second_dataset(first: dict) -> tuple[dict, int, int, str]:
     }
     dataset["documents"][path] = {"fault": None}
     (channel,) = dataset["telegram"]
-    newest = max(dataset["telegram"][channel]["posts"], key=lambda p: p["id"])
+    posts = sorted(
+        (p for p in dataset["telegram"][channel]["posts"] if not p["service"]),
+        key=lambda p: p["id"],
+    )
+    newest, deleted = posts[-1], posts[-2]
     newest["text"] = (newest["text"] or "") + " (исправлено)"
     newest["edited"] = True
+    dataset["telegram"][channel]["posts"].remove(deleted)
     return (
         dataset,
         corrected["id"],
         answered["id"],
         f"telegram/{channel}/{newest['id']}",
+        f"telegram/{channel}/{deleted['id']}",
     )
 
 
@@ -116,7 +124,7 @@ def last_run_id(url: str) -> int:
 
 def crawl_twice(url: str, folder: Path) -> Crawled:
     first = first_dataset()
-    second, corrected, answered, edited = second_dataset(first)
+    second, corrected, answered, edited, deleted = second_dataset(first)
     assert mwatch("db", "upgrade", env={"DATABASE_URL": url}).code == 0
     dump_dataset(first, folder / "first.json")
     dump_dataset(second, folder / "second.json")
@@ -131,8 +139,14 @@ def crawl_twice(url: str, folder: Path) -> Crawled:
         crawl_requests(env)
         result = mwatch("crawl", "telegram", env=env)
         assert result.code == 0, result.stdout + result.stderr
-    runs = list(range(before + 1, last_run_id(url) + 1))
-    return Crawled(url, first, second, corrected, answered, edited, runs)
+        runs = list(range(before + 1, last_run_id(url) + 1))
+        crawl_requests(env)
+        result = mwatch("crawl", "telegram", env=env)
+        assert result.code == 0, result.stdout + result.stderr
+        again = list(range(runs[-1] + 1, last_run_id(url) + 1))
+    return Crawled(
+        url, first, second, corrected, answered, edited, deleted, runs, again
+    )
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -171,8 +185,14 @@ def test_the_second_crawl_keeps_exactly_what_changed(crawled):
         (str(crawled.answered), "answer_date"),
         (str(crawled.answered), "answer_document_url"),
     }
-    posts = {(r.record_key, r.field) for r in second if r.record_type == "posts"}
-    assert posts == {(crawled.edited, "edited"), (crawled.edited, "text")}
+    posts = {
+        (r.record_key, r.change, r.field) for r in second if r.record_type == "posts"
+    }
+    assert posts == {
+        (crawled.edited, "update", "edited"),
+        (crawled.edited, "update", "text"),
+        (crawled.deleted, "gone", None),
+    }
     # The answer's PDF is a new file of its request; the corrected request's PDFs
     # (whose text holds the title) changed with it; nothing else changed.
     ids = dict(rows(crawled.url, select(DeputyRequest.mazhilis_id, DeputyRequest.id)))
@@ -194,8 +214,17 @@ def test_the_second_crawl_keeps_exactly_what_changed(crawled):
         assert report[0][0]["changes_added"] == added
 
 
+def test_a_crawl_over_unchanged_sources_keeps_nothing(crawled):
+    assert len(crawled.again) == 2
+    assert kept(crawled.url, crawled.again) == []
+    for run_id in crawled.again:
+        report = rows(crawled.url, select(CrawlRun.report).where(CrawlRun.id == run_id))
+        assert report[0][0]["changes_added"] == 0
+
+
 def test_the_first_crawl_kept_an_insert_per_record(crawled):
-    first = [r for r in kept(crawled.url) if r.run_id not in crawled.runs]
+    later = crawled.runs + crawled.again
+    first = [r for r in kept(crawled.url) if r.run_id not in later]
     requests = [r for r in first if r.record_type == "deputy_requests"]
     assert {r.change for r in first} == {"insert"}
     assert sorted(int(r.record_key) for r in requests) == sorted(
