@@ -256,7 +256,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="requests sent, answered, answered late, overdue, per addressee, "
         "deputy or session",
         description="How answers to deputy requests keep to their deadline "
-        "(MWATCH_ANSWER_DAYS, default the law's 15 calendar days; docs/database.md) "
+        "(MWATCH_ANSWER_DAYS, default 15 calendar days: docs/database.md says what "
+        "of the law's term could be confirmed) "
         "as of MWATCH_TODAY or today: per addressee (however its name is written), "
         "per deputy who signed or per session, most overdue first.",
     )

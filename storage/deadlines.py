@@ -89,8 +89,8 @@ class Deadline:
     today: date
 
 
-# The law's term (settings.py's default of MWATCH_ANSWER_DAYS), for readers
-# given no setting.
+# The default term (settings.py's MWATCH_ANSWER_DAYS, not yet confirmed against
+# the law: docs/database.md, "Answer deadlines"), for readers given no setting.
 DEFAULT_TERM = AnswerTerm(15, "calendar")
 
 
