@@ -61,10 +61,18 @@ def collected(session: Session, subject: str, scope: str) -> int | None:
         if "deputy" in filters:
             query = query.where(Activity.source_deputy_id == int(filters["deputy"]))
     elif subject == "deputies" and "lang" in filters:
-        query = select(func.count()).where(
-            DeputyName.source == "mazhilis",
-            DeputyName.lang == filters["lang"],
-            DeputyName.no_longer_seen_at.is_(None),
+        # The lists publish the sitting deputies: the former ones (by-alphabet's
+        # `is_active: false`) are stored beside them and not counted.
+        query = (
+            select(func.count())
+            .select_from(DeputyName)
+            .join(Deputy, DeputyName.deputy_id == Deputy.id)
+            .where(
+                DeputyName.source == "mazhilis",
+                DeputyName.lang == filters["lang"],
+                DeputyName.no_longer_seen_at.is_(None),
+                Deputy.is_active.is_not(False),
+            )
         )
     else:
         return None
@@ -96,7 +104,8 @@ def collect(session: Session, source: str, since: datetime) -> int:
 
 
 def sitting_deputies(url: str) -> list[int]:
-    """The Mazhilis ids of the sitting convocation's deputies still listed."""
+    """The Mazhilis ids of the sitting convocation's deputies still listed and
+    sitting (not those whose mandate ended)."""
     with session_for(url) as session:
         sitting = (
             select(Convocation.id).order_by(Convocation.number.desc()).limit(1)
@@ -110,6 +119,7 @@ def sitting_deputies(url: str) -> list[int]:
                     Mandate.no_longer_seen_at.is_(None),
                     Deputy.no_longer_seen_at.is_(None),
                     Deputy.mazhilis_id.is_not(None),
+                    Deputy.is_active.is_not(False),
                 )
                 .order_by(Deputy.mazhilis_id)
             )

@@ -1,6 +1,9 @@
-"""The real crawler against the running replica, into SQLite and PostgreSQL."""
+"""The real crawler against the running replica, into SQLite and PostgreSQL: the
+sitting deputies from the plain lists, the former ones from by-alphabet."""
 
+import copy
 import re
+from urllib.parse import quote, unquote
 
 import pytest
 from sqlalchemy import func, select
@@ -33,6 +36,16 @@ def sitting(dataset):
     return [d for d in dataset["deputies"] if d["kk"]["is_active"]]
 
 
+def former(dataset):
+    return [d for d in dataset["deputies"] if not d["kk"]["is_active"]]
+
+
+def public_avatar(obj) -> str:
+    """The avatar on the site's public host, its name percent-encoded once."""
+    path = unquote(obj["avatar_url"].removeprefix("http://mazhilis.parlam.kz"))
+    return "https://mazhilis.parlam.kz" + quote(path)
+
+
 def full_name(obj):
     patronymic = obj["patronymic"] if obj["patronymic"] not in (None, "None") else None
     return " ".join(p for p in (obj["last_name"], obj["first_name"], patronymic) if p)
@@ -46,7 +59,7 @@ def test_crawl_stores_every_deputy_with_both_name_forms_once(
     assert first.code == 0, first.stderr
     expected = {
         (d["kk"]["id"], lang, full_name(d[lang]))
-        for d in sitting(dataset)
+        for d in dataset["deputies"]
         for lang in ("kk", "ru")
     }
     names = rows(
@@ -55,19 +68,39 @@ def test_crawl_stores_every_deputy_with_both_name_forms_once(
             DeputyName.deputy
         ),
     )
-    assert len(expected) == 2 * 98
+    assert len(sitting(dataset)) == 98 and len(former(dataset)) == 6
     assert set(names) == expected
-    assert len(names) == len(expected)
+    assert len(names) == len(expected) == 2 * 104
+    # Former deputies are stored, not sitting, with the avatar's public link.
+    stored = {
+        mazhilis_id: (active, avatar)
+        for mazhilis_id, active, avatar in rows(
+            database_url,
+            select(Deputy.mazhilis_id, Deputy.is_active, Deputy.avatar_url),
+        )
+    }
+    assert stored == {
+        d["kk"]["id"]: (d["kk"]["is_active"], public_avatar(d["kk"]))
+        for d in dataset["deputies"]
+    }
+    assert stored[19] == (
+        False,
+        "https://mazhilis.parlam.kz/media/deputy_avatars/19/2023-03-29/"
+        "%D0%9A%D0%B5%D0%BD%D0%B6%D0%B5%D0%B1%D0%B5%D0%BA%D0%BE%D0%B2_2023_22.JPG",
+    )
     types = dict(
         rows(
             database_url,
-            select(Mandate.deputy_type, func.count()).group_by(Mandate.deputy_type),
+            select(Mandate.deputy_type, func.count())
+            .join(Deputy)
+            .where(Deputy.is_active)
+            .group_by(Mandate.deputy_type),
         )
     )
     assert types == {"single_mandate": 29, "party_list": 69}
     links = sum(
         1
-        for d in sitting(dataset)
+        for d in dataset["deputies"]
         for field in ("telegram_link", "instagram_link", "facebook_link")
         if d["kk"][field]
     )
@@ -90,7 +123,7 @@ def test_crawl_stores_every_deputy_with_both_name_forms_once(
             CrawlRun.items_unchanged,
         ).order_by(CrawlRun.id),
     )
-    assert runs[0][:3] == ("success", runs[0][1], 0) and runs[0][1] > 98 * 3
+    assert runs[0][:3] == ("success", runs[0][1], 0) and runs[0][1] > 104 * 3
     assert runs[1] == ("success", 0, 0, runs[0][1])
 
     status = mwatch("status", env={"DATABASE_URL": database_url})
@@ -98,6 +131,38 @@ def test_crawl_stores_every_deputy_with_both_name_forms_once(
     lines = [line for line in status.stdout.splitlines() if "mazhilis-deputies" in line]
     assert len(lines) == 2
     assert all("success" in line for line in lines)
+    # The published lists count the sitting deputies, as the database does.
+    assert "reconciliation: every published total matches" in status.stdout
+
+
+def test_a_deputy_whose_mandate_ends_is_kept_not_sitting(sqlite_url, replica, dataset):
+    db.upgrade(sqlite_url)
+    assert crawl(sqlite_url, replica.url, "mazhilis-deputies").code == 0
+    (before,) = rows(sqlite_url, select(func.count(DeputyName.id)))[0]
+    leaving = copy.deepcopy(dataset)
+    pair = next(d for d in leaving["deputies"] if d["kk"]["id"] == 56)
+    pair["kk"]["is_active"] = pair["ru"]["is_active"] = False
+    # A former deputy the site no longer lists at all is kept too.
+    leaving["deputies"] = [d for d in leaving["deputies"] if d["kk"]["id"] != 120]
+    leaving["requests"], leaving["documents"], leaving["activities"] = [], {}, {}
+    leaving["count_errors"] = {}
+    path = sqlite_url.removeprefix("sqlite:///") + ".json"
+    dump_dataset(leaving, path)
+    with ReplicaProcess(dataset=path) as changed:
+        result = crawl(sqlite_url, changed.url, "mazhilis-deputies")
+    assert result.code == 0, result.stdout + result.stderr
+    stored = {
+        mazhilis_id: (active, gone is not None)
+        for mazhilis_id, active, gone in rows(
+            sqlite_url,
+            select(Deputy.mazhilis_id, Deputy.is_active, Deputy.no_longer_seen_at),
+        )
+    }
+    assert len(stored) == 104
+    assert stored[56] == (False, False)  # listed in by-alphabet, not sitting
+    assert stored[120] == (False, True)  # listed nowhere: gone, not deleted
+    assert stored[71] == (True, False)
+    assert rows(sqlite_url, select(func.count(DeputyName.id)))[0][0] == before
 
 
 def test_a_list_outside_the_sanity_band_fails_and_stores_nothing(
@@ -130,8 +195,8 @@ def test_a_list_outside_the_sanity_band_fails_and_stores_nothing(
     # Only the raw documents and the convocations were written; no deputy.
     assert set(report["tables"]) == {"source_documents", "convocations", "sessions"}
     assert report["tables"]["convocations"]["updated"] == 0
-    assert rows(sqlite_url, select(func.count(Deputy.id)))[0][0] == 98
-    assert rows(sqlite_url, select(func.count(DeputyName.id)))[0][0] == 196
+    assert rows(sqlite_url, select(func.count(Deputy.id)))[0][0] == 104
+    assert rows(sqlite_url, select(func.count(DeputyName.id)))[0][0] == 208
 
 
 def test_crawl_survives_the_flaky_profile(sqlite_url):
@@ -141,14 +206,15 @@ def test_crawl_survives_the_flaky_profile(sqlite_url):
         stats = flaky.stats()
     print(f"flaky replica: {stats['requests']} requests, faults {stats['faults']}")
     assert result.code == 0, result.stdout + result.stderr
-    assert rows(sqlite_url, select(func.count(Deputy.id)))[0][0] == 98
+    assert rows(sqlite_url, select(func.count(Deputy.id)))[0][0] == 104
 
 
 def test_demo_crawls_the_replica_into_a_fresh_database(tmp_path):
     result = mwatch("demo", "--dir", str(tmp_path))
     assert result.code == 0, result.stderr
-    assert re.search(r"^  deputies +98$", result.stdout, re.MULTILINE)
-    assert re.search(r"^  deputy_names +196$", result.stdout, re.MULTILINE)
+    # 98 sitting deputies and 6 former ones.
+    assert re.search(r"^  deputies +104$", result.stdout, re.MULTILINE)
+    assert re.search(r"^  deputy_names +208$", result.stdout, re.MULTILINE)
     assert "success" in result.stdout
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    assert rows(url, select(func.count(Deputy.id)))[0][0] == 98
+    assert rows(url, select(func.count(Deputy.id)))[0][0] == 104
