@@ -198,6 +198,29 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def deadlines_in(
+    session: Any, window: Any, by: str, deputy_id: int | None = None
+) -> str:
+    """The answers' figures of the requests dated in a report's window (those a
+    deputy signed, with `deputy_id`) by addressee, deputy or session, as a
+    report prints them."""
+    from storage.deadlines import figures_by, request_deadlines
+
+    deadline = deadline_from_settings()
+    requests = [
+        r
+        for r in request_deadlines(session, deadline)
+        if window.holds(r.request_date)
+        and (deputy_id is None or deputy_id in r.deputy_ids)
+    ]
+    groups = figures_by(session, deadline, by, requests)
+    heading = (
+        f"answers by {by}, most overdue first (deadline {deadline.term} after "
+        f"the request's date, as of {deadline.today}):"
+    )
+    return "\n".join([heading, format_groups(groups)])
+
+
 def format_groups(groups: list) -> str:
     """A plain-text table: most overdue first."""
     header = ("sent", "answered", "late", "overdue", "median days")

@@ -5,6 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from cli.changes import deadlines_in
 from cli.common import (
     EXIT_OK,
     UsageError,
@@ -110,6 +111,8 @@ def cmd_report_deputy(args: argparse.Namespace) -> int:
                 "--convocation/--session"
             )
         print(terminal.format_deputy(cards[0], window))
+        print()
+        print(deadlines_in(session, window, "addressee", deputy_id))
         if args.html:
             _write_html(args.html, html.deputy_page(cards[0], window))
     return EXIT_OK
@@ -131,6 +134,8 @@ def cmd_report_session(args: argparse.Namespace) -> int:
         cards = scorecard.scorecards(session, window)
         found = differences(session)
         print(terminal.format_session(cards, window, found))
+        print()
+        print(deadlines_in(session, window, "addressee"))
         if args.html:
             _write_html(args.html, html.session_page(cards, window, found))
     return EXIT_OK

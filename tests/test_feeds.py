@@ -448,3 +448,36 @@ def test_json_lines_hold_every_change(crawled, tmp_path):
     (title,) = [e for e in found if e["kind"] == "request title corrected"]
     assert title["new_value"].endswith("(текст уточнён)")
     assert title["record_key"] == str(crawled.corrected)
+
+
+def test_session_report_has_the_addressees_by_lateness(crawled):
+    sessions = {
+        s["id"]: (c["number"], s["number"])
+        for c in crawled.second["convocations"]
+        for s in c["sessions"]
+    }
+    request = next(r for r in crawled.second["requests"] if r["id"] == crawled.answered)
+    convocation, number = sessions[request["session_id"]]
+    mine = [
+        r
+        for r in crawled.second["requests"]
+        if r["session_id"] == request["session_id"]
+    ]
+    states = expected_states(crawled.second)
+    result = mwatch(
+        "report",
+        "session",
+        *("--convocation", str(convocation), "--session", str(number)),
+        env={"DATABASE_URL": crawled.url},
+    )
+    assert result.code == 0, result.stderr
+    table = result.stdout.split("answers by addressee, most overdue first", 1)[1]
+    lines = table.splitlines()[2:]
+    cells = [line.split(None, 5) for line in lines if line.strip()]
+    assert sum(int(c[0]) for c in cells) == len(mine)
+    assert sum(int(c[3]) for c in cells) == sum(
+        states[r["id"]]["overdue"] for r in mine
+    )
+    assert sum(int(c[2]) for c in cells) == sum(states[r["id"]]["late"] for r in mine)
+    overdue = [int(c[3]) for c in cells]
+    assert overdue == sorted(overdue, reverse=True)
