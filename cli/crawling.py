@@ -4,6 +4,7 @@ import contextlib
 import logging
 import signal
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -19,7 +20,12 @@ from cli.common import (
     UsageError,
     checked_database,
 )
-from cli.scheduling import crawl_lock, install_log_file
+from cli.scheduling import (
+    CrawlCommand,
+    crawl_lock,
+    install_log_file,
+    record_command,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +110,10 @@ def run_crawls(
     # Imported after install_reactor: importing it first installs the default one.
     from twisted.internet import reactor
 
+    from crawl.progress import install_logging
+
     install_log_file(settings)
+    install_logging(settings)
     process = CrawlerProcess(settings)
     crawlers = [process.create_crawler(source) for source in sources]
 
@@ -157,7 +166,9 @@ def run_crawls(
         # (or between two), its spider never closed.
         stats = crawlers[len(results)].stats
         run_id = stats.get_value("mwatch/run_id")
-        results.append(CrawlResult(sources[len(results)], "failed", run_id, 0, True))
+        results.append(
+            CrawlResult(sources[len(results)], "interrupted", run_id, 0, True)
+        )
     return results
 
 
@@ -177,7 +188,34 @@ def crawl_sources(
     if lock is None:
         return run_crawls(chosen, settings, **spider_args)
     with crawl_lock(settings["LOCK_FILE"], shared=lock == "shared"):
-        return run_crawls(chosen, settings, **spider_args)
+        if lock == "shared":  # a worker crawls a share of a command elsewhere
+            return run_crawls(chosen, settings, **spider_args)
+        url = settings["DATABASE_URL"]
+        command = CrawlCommand(
+            sources=chosen,
+            mode=spider_args.get("mode", "nightly"),
+            window={
+                name: value.isoformat() if isinstance(value, date) else value
+                for name, value in spider_args.items()
+                if name != "mode" and value is not None
+            },
+            after_run=_newest_run(url),
+            started=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        record_command(settings["LOCK_FILE"], url, command)
+        results = run_crawls(chosen, settings, **spider_args)
+        if not interrupted(results):
+            command.finished = datetime.now(UTC).isoformat(timespec="seconds")
+            record_command(settings["LOCK_FILE"], url, command)
+        return results
+
+
+def _newest_run(url: str) -> int:
+    from cli.status import newest_run_id
+    from storage import db
+
+    with db.session_for(url) as session:
+        return newest_run_id(session)
 
 
 def interrupted(results: list[CrawlResult]) -> bool:

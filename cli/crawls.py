@@ -19,7 +19,7 @@ from cli.common import (
     stop_on_sigterm,
 )
 from cli.meetings import match_after_crawl
-from cli.status import print_runs, unfinished_sources
+from cli.status import print_runs, succeeded_after, unfinished_sources
 
 if TYPE_CHECKING:
     from cli.crawling import CrawlResult
@@ -33,25 +33,38 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     stop_on_sigterm()
     sources = args.sources
+    mode, window = "nightly", {}
     if args.resume:
-        sources = _unfinished(args.sources)
+        sources, mode, window = _to_resume(args.sources)
         if not sources:
             print("nothing to resume: the latest run of every source succeeded")
             return EXIT_OK
-        print(f"resuming {', '.join(sources)}")
+        what = "" if mode == "nightly" else f" ({mode} {_described(window)})"
+        print(f"resuming {', '.join(sources)}{what}")
     overrides = log_overrides(args)
     if args.worker:
         from cli.workers import worker_overrides
 
         overrides |= worker_overrides()
     lock = "shared" if args.worker else "alone"
-    results = crawl_sources(sources, overrides, lock=lock, mode="nightly")
+    results = crawl_sources(
+        sources,
+        overrides,
+        dated_only=mode == "backfill",
+        lock=lock,
+        mode=mode,
+        **window,
+    )
     print_runs(database_url(), [r.run_id for r in results if r.run_id])
     if _interrupted(results):
         return exit_code(results)
     if not args.worker:
         _match_meetings(results)
     return exit_code(results)
+
+
+def _described(window: dict) -> str:
+    return ", ".join(f"--{name} {value}" for name, value in window.items())
 
 
 def _interrupted(results: list["CrawlResult"]) -> bool:
@@ -77,16 +90,31 @@ def _match_meetings(results: list["CrawlResult"]) -> None:
     match_after_crawl(database_url(), stored)
 
 
-def _unfinished(named: list[str]) -> list[str]:
-    """Of the named sources (all when none), those whose latest run did not end
-    well: a new run takes up from the last successful one, so nothing is lost."""
+def _to_resume(named: list[str]) -> tuple[list[str], str, dict]:
+    """What `--resume` crawls, of the named sources (all when none): the sources
+    of the last crawl command that did not finish (killed, or stopped by Ctrl-C
+    or SIGTERM) without a successful run since, in its mode and window; when
+    every command finished, the sources whose latest run did not end well. A new
+    run takes up from the last successful one, so nothing is lost."""
+    import settings
+    from cli.scheduling import last_command
     from storage import db
 
     url = database_url()
     checked_database(url)
+    command = last_command(settings.LOCK_FILE, url)
     with db.session_for(url) as session:
+        if command is not None and command.finished is None:
+            done = succeeded_after(session, command.after_run)
+            left = [
+                s
+                for s in command.sources
+                if s not in done and (not named or s in named)
+            ]
+            if left:
+                return left, command.mode, command.window
         unfinished = unfinished_sources(session)
-    return [s for s in unfinished if not named or s in named]
+    return [s for s in unfinished if not named or s in named], "nightly", {}
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:

@@ -7,12 +7,16 @@ share it, so several workers may run on one machine but never beside a plain cra
 """
 
 import fcntl
+import hashlib
+import json
 import logging
 import os
 import socket
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -72,6 +76,74 @@ def crawl_lock(path: str | Path, shared: bool = False) -> Iterator[None]:
             if not shared:
                 file.truncate(0)
             fcntl.flock(file, fcntl.LOCK_UN)
+
+
+@dataclass
+class CrawlCommand:
+    """What a crawl command was asked for, kept beside the crawl lock so that
+    `mwatch crawl --resume` finishes it whatever stopped it (kill -9 before its
+    first run, Ctrl-C after its first source)."""
+
+    sources: list[str]
+    mode: str
+    # The spiders' window arguments (convocation, session, deputy, since, until).
+    window: dict[str, str | int | None] = field(default_factory=dict)
+    # The newest run of the database when the command started: its own runs
+    # come after it.
+    after_run: int = 0
+    started: str = ""
+    # Set when every source was crawled (whatever each run's outcome).
+    finished: str | None = None
+
+
+def commands_file(lock_path: str | Path) -> Path:
+    """The file beside the lock that keeps the last crawl command of each
+    database: crawl.lock -> crawl.lock.commands.json."""
+    path = Path(lock_path)
+    return path.with_name(path.name + ".commands.json")
+
+
+def _database_key(url: str) -> str:
+    """The database a command crawled into, without its URL (and password)."""
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def _read_commands(path: Path) -> dict[str, dict]:
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def record_command(lock_path: str | Path, url: str, command: CrawlCommand) -> None:
+    """Keep `command` as the last one of the database at `url`, written whole
+    (a temporary file renamed) so that no kill leaves half a record."""
+    path = commands_file(lock_path)
+    kept = _read_commands(path)
+    kept[_database_key(url)] = asdict(command)
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", dir=path.parent, prefix=".commands-", delete=False, encoding="utf-8"
+        ) as file:
+            json.dump(kept, file, indent=1)
+        os.replace(file.name, path)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot keep the crawl command in {path} ({exc.strerror}), which "
+            "`mwatch crawl --resume` reads: make its folder writable"
+        ) from None
+
+
+def last_command(lock_path: str | Path, url: str) -> CrawlCommand | None:
+    """The last crawl command of the database at `url`, if one was kept."""
+    kept = _read_commands(commands_file(lock_path)).get(_database_key(url))
+    if not isinstance(kept, dict):
+        return None
+    try:
+        return CrawlCommand(**kept)
+    except TypeError:  # a record of another version
+        return None
 
 
 def install_log_file(settings: Settings) -> None:

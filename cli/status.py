@@ -6,7 +6,7 @@ import argparse
 import socket
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cli.common import EXIT_OK, checked_database, database_url, positive
@@ -63,16 +63,33 @@ def outcome_of(run: CrawlRun) -> str:
     return run.outcome
 
 
+# The outcomes of a run that `mwatch crawl --resume` crawls again.
+UNFINISHED = ("killed", "interrupted", "failed", "partial")
+
+
 def unfinished_sources(session: Session) -> list[str]:
-    """The sources whose latest run did not succeed (killed, failed, partial)."""
+    """The sources whose latest run did not succeed (killed, interrupted, failed,
+    partial)."""
     latest: dict[str, CrawlRun] = {}
     for run in session.scalars(select(CrawlRun).order_by(CrawlRun.id)):
         latest[run.source] = run
-    return [
-        source
-        for source, run in latest.items()
-        if outcome_of(run) in ("killed", "failed", "partial")
-    ]
+    return [source for source, run in latest.items() if outcome_of(run) in UNFINISHED]
+
+
+def newest_run_id(session: Session) -> int:
+    """The id of the newest run (0 when none): later runs have greater ids."""
+    return session.scalar(select(func.max(CrawlRun.id))) or 0
+
+
+def succeeded_after(session: Session, run_id: int) -> set[str]:
+    """The sources with a successful run after the run `run_id`."""
+    return set(
+        session.scalars(
+            select(CrawlRun.source).where(
+                CrawlRun.id > run_id, CrawlRun.outcome == "success"
+            )
+        )
+    )
 
 
 def unreadable_lines(report: dict) -> list[str]:
@@ -209,12 +226,28 @@ def format_runs(runs: list[CrawlRun]) -> str:
     return "\n".join(lines)
 
 
+NOTHING_REACHED = (
+    "no source could be reached (no network, a firewall, or a wrong "
+    "MWATCH_*_URL?). To try mwatch without the internet, run `make demo` or "
+    "`mwatch demo`: it crawls a local replica of the sites."
+)
+
+
+def nothing_reached(runs: list[CrawlRun]) -> bool:
+    """Every run failed without a single response: no site could be reached."""
+    return bool(runs) and all(run.outcome == "failed" and not run.pages for run in runs)
+
+
 def print_runs(url: str, run_ids: list[int]) -> None:
-    """The table of these runs, as a crawl prints it when it ends."""
+    """The table of these runs, as a crawl prints it when it ends; when no
+    site could be reached, what to try instead."""
     from storage import db
 
     with db.session_for(url) as session:
-        print(format_runs(last_runs(session, len(run_ids) or 1, ids=run_ids)))
+        runs = last_runs(session, len(run_ids) or 1, ids=run_ids)
+        print(format_runs(runs))
+        if run_ids and nothing_reached(runs):
+            print(f"\n{NOTHING_REACHED}")
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -53,11 +53,23 @@ STORAGE_FLUSH_RECORDS = 5000
 STORAGE_ERRORS = (SQLAlchemyError, LookupError, TypeError, ValueError)
 
 
+# Scrapy's close reason when Ctrl-C or SIGTERM stopped the crawl.
+SHUTDOWN = "shutdown"
+INTERRUPTED_MESSAGE = (
+    "interrupted (Ctrl-C or SIGTERM) before it finished; `mwatch crawl --resume` "
+    "finishes it"
+)
+
+
 def outcome_of(
     verdict: str | None, spider: SourceSpider, reason: str, storage_errors: int
 ) -> str:
-    """A run is "failed" when the source looked broken (`verdict`) or the crawl did
-    not finish, "partial" when some pages or records failed, else "success"."""
+    """A run is "interrupted" when Ctrl-C or SIGTERM stopped it (what it read may
+    look broken: it is not judged), "failed" when the source looked broken
+    (`verdict`) or the crawl did not finish, "partial" when some pages or records
+    failed, else "success"."""
+    if reason == SHUTDOWN:
+        return "interrupted"
     if verdict or reason != "finished":
         return "failed"
     if spider.failed_pages or storage_errors:
@@ -105,6 +117,8 @@ class StoragePipeline:
         self.counts = Counts()
         self.storage_errors = 0
         self.run_id: int | None = None
+        # Whether the run is closed (by the spider's close or the engine's stop).
+        self.closed = False
         self.document_ids: dict[DocumentRef, int] = {}
         self.error_log = ErrorLog()
         self.people = PeopleCache()
@@ -127,6 +141,7 @@ class StoragePipeline:
     def from_crawler(cls, crawler: Crawler) -> "StoragePipeline":
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)
         return pipeline
 
     @property
@@ -241,7 +256,7 @@ class StoragePipeline:
         verdict = spider.verdict()
         outcome = outcome_of(verdict, spider, reason, self.storage_errors)
         logging.getLogger().removeHandler(self.error_log)
-        message = verdict
+        message = INTERRUPTED_MESSAGE if outcome == "interrupted" else verdict
         if message is None and reason != "finished":
             message = "; ".join([reason, *self.error_log.messages[:1]])
         # A worker of a distributed crawl sees only part of the source: it proves
@@ -270,7 +285,7 @@ class StoragePipeline:
                 deputies_changed=self.deputies_changed,
                 posts=spider.posts_read(),
             )
-            if outcome != "failed" and self.totals:
+            if outcome not in ("failed", "interrupted") and self.totals:
                 Writer(session, self.counts, self.document_ids).write_all(
                     self.totals, datetime.now(UTC)
                 )
@@ -293,4 +308,26 @@ class StoragePipeline:
             )
         stats.set_value("mwatch/outcome", outcome)
         stats.set_value("mwatch/alerts", len(done["alerts"]))
+        self.engine.dispose()
+        self.closed = True
+
+    def engine_stopped(self) -> None:
+        """A run the spider's close never reached (a signal during its start-up):
+        closed "interrupted", never left "running"."""
+        if self.run_id is None or self.closed:
+            return
+        with self.sessions.begin() as session:
+            run = session.get(CrawlRun, self.run_id)
+            if run is not None and run.outcome == "running":
+                close_run(
+                    run,
+                    "interrupted",
+                    INTERRUPTED_MESSAGE,
+                    pages=self.crawler.stats.get_value("response_received_count", 0),
+                    errors=self.storage_errors,
+                    counts=self.counts,
+                    report={"close_reason": SHUTDOWN},
+                )
+        self.crawler.stats.set_value("mwatch/outcome", "interrupted")
+        self.closed = True
         self.engine.dispose()

@@ -87,7 +87,9 @@ COLUMNS = {
         "collected": "What the database held in that scope when the run ended.",
     },
     "crawl_runs": {
-        "outcome": "running, success, partial (some pages failed) or failed.",
+        "outcome": "running, success, partial (some pages failed), failed, "
+        "interrupted (Ctrl-C or SIGTERM: `mwatch crawl --resume` finishes it) "
+        "or killed.",
         "report": "JSON: counts per table, failed pages, warnings, alerts.",
     },
 }

@@ -314,9 +314,11 @@ def test_a_crawl_stopped_by_a_signal_exits_130(stop, sqlite_url, tmp_path):
     assert code == 130, printed
     assert "interrupted" in printed
     assert "Traceback" not in printed
-    outcomes = [o for (o,) in rows(sqlite_url, select(CrawlRun.outcome))]
-    assert len(outcomes) == 1
-    assert outcomes[0] not in ("running", "success")
+    [(outcome, message)] = rows(sqlite_url, select(CrawlRun.outcome, CrawlRun.message))
+    assert outcome == "interrupted", message
+    assert "`mwatch crawl --resume` finishes it" in message
+    status = mwatch("status", env={"DATABASE_URL": sqlite_url})
+    assert "interrupted" in status.stdout
 
 
 @pytest.mark.e2e

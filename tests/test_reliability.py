@@ -4,17 +4,20 @@ the middle ends, when run again, with exactly what a clean run stores."""
 import copy
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import settings
 from replica import ReplicaProcess, dump_dataset, generate_dataset
 from storage import db
 from storage.models import (
+    Base,
     CrawlRun,
     Deputy,
     DeputyName,
@@ -23,8 +26,9 @@ from storage.models import (
     RequestFile,
     RequestParticipant,
     SocialAccount,
+    SourceDocument,
 )
-from tests.e2e import mwatch, rows
+from tests.e2e import mwatch, replica_today, rows
 
 pytestmark = pytest.mark.e2e
 
@@ -157,3 +161,153 @@ def test_a_crawl_killed_in_the_middle_ends_as_a_clean_one(tmp_path):
     assert snapshot(killed_url) == clean
     outcomes = [o for (o,) in rows(killed_url, select(CrawlRun.outcome))]
     assert outcomes == ["killed", "success"]
+
+
+# A crawl of three sources, the second the slow one on the slow replica.
+THREE_SOURCES = ("mazhilis-deputies", "mazhilis-requests", "amanat")
+
+
+def replica_env(replica, url, lock):
+    """The environment crawling `replica` into `url`, with a crawl lock (and the
+    crawl command kept beside it) of the test's own."""
+    return {
+        "DATABASE_URL": url,
+        "MWATCH_MAZHILIS_URL": replica.url,
+        "MWATCH_AMANAT_URL": replica.urls["amanat"],
+        "MWATCH_LOCK_FILE": str(lock),
+    }
+
+
+def stored(url):
+    """How many rows each table holds, but the runs and their change rows, and
+    the raw documents by their path (each replica has a port of its own)."""
+    counts = {}
+    with db.session_for(url) as session:
+        for table in Base.metadata.sorted_tables:
+            if table.name not in ("crawl_runs", "record_changes", "source_documents"):
+                counts[table.name] = session.scalar(
+                    select(func.count()).select_from(table)
+                )
+    documents = rows(
+        url,
+        select(SourceDocument.url, SourceDocument.variant, SourceDocument.content_hash),
+    )
+    paths = {(urlsplit(u)._replace(netloc="").geturl(), v, h) for u, v, h in documents}
+    return counts, paths
+
+
+@pytest.fixture(scope="module")
+def clean_three(tmp_path_factory):
+    """What a clean crawl of THREE_SOURCES stores."""
+    folder = tmp_path_factory.mktemp("clean")
+    url = f"sqlite:///{folder / 'clean.sqlite'}"
+    db.upgrade(url)
+    with ReplicaProcess() as replica:
+        environment = replica_env(replica, url, folder / "crawl.lock")
+        result = mwatch("crawl", *THREE_SOURCES, env=environment)
+    assert result.code == 0, result.stdout + result.stderr
+    counts, _ = stored(url)
+    assert counts["deputy_requests"] > 400 and counts["party_news"] > 0, counts
+    return stored(url), snapshot(url)
+
+
+def resumed(url, lock, *expected):
+    """`mwatch crawl --resume` against the replica: it resumes `expected`, exits
+    0, and a second resume finds nothing left."""
+    with ReplicaProcess() as replica:
+        environment = replica_env(replica, url, lock)
+        again = mwatch("crawl", "--resume", env=environment)
+        assert again.code == 0, again.stdout + again.stderr
+        assert f"resuming {', '.join(expected)}\n" in again.stdout, again.stdout
+        nothing_left = mwatch("crawl", "--resume", env=environment)
+    assert "nothing to resume" in nothing_left.stdout, nothing_left.stdout
+
+
+def test_a_crawl_killed_before_its_first_run_is_resumed_whole(tmp_path, clean_three):
+    """kill -9 before any run is recorded: `--resume` crawls every source the
+    command was asked for. The test holds the database's write lock, so that
+    the crawl can record no run before it is killed."""
+    url = f"sqlite:///{tmp_path / 'killed.sqlite'}"
+    db.upgrade(url)
+    lock = tmp_path / "crawl.lock"
+    kept = tmp_path / "crawl.lock.commands.json"
+    holder = sqlite3.connect(tmp_path / "killed.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    with ReplicaProcess() as replica:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "crawl", *THREE_SOURCES],
+            env={**os.environ, **replica_env(replica, url, lock)},
+            cwd=settings.PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            # The command is under way once it kept what it was asked for.
+            while not kept.exists():
+                assert process.poll() is None, "the crawl ended"
+                assert time.monotonic() < deadline, "no crawl command kept in 120 s"
+                time.sleep(0.05)
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert rows(url, select(CrawlRun.id)) == [], "killed before its first run"
+
+    resumed(url, lock, *THREE_SOURCES)
+    counts, requests = clean_three
+    assert stored(url) == counts
+    assert snapshot(url) == requests
+
+
+def test_a_crawl_interrupted_after_its_first_source_is_resumed_whole(
+    tmp_path, clean_three
+):
+    """Ctrl-C in the second of three sources: its run is recorded
+    "interrupted", and `--resume` crawls it and the third, never started."""
+    url = f"sqlite:///{tmp_path / 'interrupted.sqlite'}"
+    db.upgrade(url)
+    lock = tmp_path / "crawl.lock"
+    output = tmp_path / "output.txt"
+    with ReplicaProcess(faults="slow") as slow, open(output, "w") as file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "crawl", *THREE_SOURCES],
+            env={
+                **os.environ,
+                **replica_env(slow, url, lock),
+                "MWATCH_TODAY": replica_today(),
+            },
+            cwd=settings.PROJECT_ROOT,
+            stdout=file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 300
+            # The first source done, the second under way with pages stored.
+            query = select(CrawlRun.id).where(CrawlRun.source == "mazhilis-requests")
+            while not rows(url, query) or not rows(url, select(RequestFile.id)):
+                assert process.poll() is None, output.read_text()
+                assert time.monotonic() < deadline, "the requests not reached"
+                time.sleep(0.2)
+            process.send_signal(signal.SIGINT)
+            code = process.wait(timeout=120)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    printed = output.read_text()
+    assert code == 130, printed
+    runs = rows(url, select(CrawlRun.source, CrawlRun.outcome, CrawlRun.message))
+    assert [(s, o) for s, o, _ in runs] == [
+        ("mazhilis-deputies", "success"),
+        ("mazhilis-requests", "interrupted"),
+    ]
+    assert "`mwatch crawl --resume` finishes it" in runs[1][2]
+    status = mwatch("status", env={"DATABASE_URL": url})
+    assert "interrupted" in status.stdout
+
+    resumed(url, lock, "mazhilis-requests", "amanat")
+    counts, requests = clean_three
+    assert stored(url) == counts
+    assert snapshot(url) == requests
