@@ -97,6 +97,12 @@ def last_runs(url, count):
     }
 
 
+def public(link: str) -> str:
+    """A document link of the dataset as the crawler keeps it: on the site's
+    public host, https."""
+    return "https://mazhilis.parlam.kz" + link.removeprefix("http://mazhilis.parlam.kz")
+
+
 def sitting_ids(dataset):
     return {d["kk"]["id"] for d in dataset["deputies"] if d["kk"]["is_active"]}
 
@@ -195,6 +201,9 @@ def test_crawl_stores_every_request_and_activity_once(full_crawl, replica, datas
     by_name = ("matched", "review", "unlinked")
     assert sum(statuses.get(status, 0) for status in by_name) == named > 0
 
+    # Every PDF is fetched from the replica by its path, none offsite, and kept
+    # under its public link: absolute http:// links on the site's host
+    # (percent-encoded Cyrillic names) and paths alike.
     files = {
         (url, status): text
         for url, status, text in rows(
@@ -202,21 +211,32 @@ def test_crawl_stores_every_request_and_activity_once(full_crawl, replica, datas
         )
     }
     faults = {
-        path: doc["fault"] for path, doc in dataset["documents"].items() if doc["fault"]
+        public(link): doc["fault"]
+        for link, doc in dataset["documents"].items()
+        if doc["fault"]
     }
-    by_path = {url.removeprefix(replica.url): status for url, status in files}
-    assert len(by_path) == sum(
+    by_url = {url: status for url, status in files}
+    assert len(by_url) == sum(
         1 + (r["answer"] is not None) for r in requests if r["document_url"]
     )
-    for path, fault in faults.items():
-        assert by_path[path] == fault, path
+    assert all(url.startswith("https://mazhilis.parlam.kz/media/") for url in by_url)
+    assert "offsite" not in by_url.values()
+    for url, fault in faults.items():
+        assert by_url[url] == fault, url
     ok = [(url, text) for (url, status), text in files.items() if status == "ok"]
-    assert len(ok) == len(by_path) - len(faults)
-    titles = {r["document_url"]: r["title"] for r in requests}
+    assert len(ok) == len(by_url) - len(faults)
+    encoded = [url for url, _ in ok if "%D0%94" in url]
+    assert len(encoded) > 100  # "Депутатский запрос №...", encoded once
+    titles = {public(r["document_url"]): r["title"] for r in requests}
     for url, text in ok:
-        path = url.removeprefix(replica.url)
-        if path in titles:
-            assert titles[path][:30] in " ".join(text.split()), path
+        if url in titles:
+            assert titles[url][:30] in " ".join(text.split()), url
+    links = dict(
+        rows(
+            database_url, select(DeputyRequest.mazhilis_id, DeputyRequest.document_url)
+        )
+    )
+    assert links == {r["id"]: public(r["document_url"]) for r in requests}
 
     assert stored_activities(database_url) == expected_activities(dataset)
 
