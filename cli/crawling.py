@@ -71,23 +71,44 @@ def available_sources(settings: Settings) -> list[str]:
     return [source for source in SOURCES if source in names]
 
 
-# The sources whose records are dated, which a backfill can window.
-DATED_SOURCES = ("mazhilis-requests", "mazhilis-activities")
+# The sources whose records are dated, which a backfill can window: the
+# Mazhilis's, and the deputies' own accounts (a session's posts, however far back
+# MWATCH_TELEGRAM_HISTORY_DAYS / MWATCH_SOCIAL_HISTORY_DAYS reach).
+DATED_SOURCES = (
+    "mazhilis-requests",
+    "mazhilis-activities",
+    "telegram",
+    "instagram",
+    "facebook",
+)
+# Those a backfill of one deputy's records reads (the accounts are read whole).
+DEPUTY_SOURCES = ("mazhilis-requests", "mazhilis-activities")
 
 
 def resolve_sources(
-    requested: list[str], settings: Settings, dated_only: bool = False
+    requested: list[str],
+    settings: Settings,
+    dated_only: bool = False,
+    deputy: int | None = None,
 ) -> list[str]:
-    """The sources to crawl, in crawl order; all available ones when none named."""
+    """The sources to crawl, in crawl order; all available ones when none named
+    (a backfill's: the dated ones, of one `deputy` those of DEPUTY_SOURCES)."""
     available = available_sources(settings)
     if dated_only:
+        dated = DEPUTY_SOURCES if deputy is not None else DATED_SOURCES
         for name in requested:
-            if name in SOURCES and name not in DATED_SOURCES:
-                raise UsageError(
-                    f"{name!r} has no dated records to backfill; "
-                    f"backfill takes {', '.join(DATED_SOURCES)}"
+            if name in SOURCES and name not in dated:
+                reason = (
+                    "reads every account, not one deputy's records"
+                    if name in DATED_SOURCES
+                    else "has no dated records to backfill"
                 )
-        available = [name for name in available if name in DATED_SOURCES]
+                raise UsageError(
+                    f"{name!r} {reason}; backfill"
+                    + (" --deputy" if deputy is not None else "")
+                    + f" takes {', '.join(dated)}"
+                )
+        available = [name for name in available if name in dated]
     for name in requested:
         if name not in SOURCES:
             raise UsageError(
@@ -183,7 +204,7 @@ def crawl_sources(
     never overlap: "alone", or "shared" with other workers; None for the demo's
     own database."""
     settings = project_settings(overrides)
-    chosen = resolve_sources(sources, settings, dated_only)
+    chosen = resolve_sources(sources, settings, dated_only, spider_args.get("deputy"))
     checked_database(settings["DATABASE_URL"])
     if lock is None:
         return run_crawls(chosen, settings, **spider_args)

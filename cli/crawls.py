@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 import urllib.request
+from datetime import date
 from typing import TYPE_CHECKING
 
 from cli.common import (
@@ -125,8 +126,15 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         raise UsageError("--session needs --convocation (e.g. --convocation 8)")
     if args.since and args.until and args.since > args.until:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
+    since, until = args.since, args.until
     if args.convocation is not None:
-        _check_session_exists(args.convocation, args.session)
+        # The social sources have no sessions of their own: they read the
+        # session's days (the Mazhilis's spiders narrow to it themselves).
+        start, end = _session_window(args.convocation, args.session)
+        if start and (since is None or start > since):
+            since = start
+        if end and (until is None or end < until):
+            until = end
     results = crawl_sources(
         args.sources,
         log_overrides(args),
@@ -135,8 +143,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         convocation=args.convocation,
         session=args.session,
         deputy=args.deputy,
-        since=args.since,
-        until=args.until,
+        since=since,
+        until=until,
     )
     print_runs(database_url(), [r.run_id for r in results if r.run_id])
     if not _interrupted(results):
@@ -144,10 +152,14 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return exit_code(results)
 
 
-def _check_session_exists(convocation: int, session: int | None) -> None:
-    """UsageError, before any run is recorded, when the Mazhilis lists no such
-    convocation or session. The list is the one the spiders read first; when it
-    cannot be read, the crawl's own runs say so."""
+def _session_window(
+    convocation: int, session: int | None
+) -> tuple[date | None, date | None]:
+    """The first and last days of the convocation's session (or of the whole
+    convocation), as the Mazhilis lists them; UsageError, before any run is
+    recorded, when it lists no such convocation or session. The list is the one
+    the spiders read first; when it cannot be read, the crawl's own runs say so
+    (and the window is the dates given)."""
     import settings
 
     url = settings.MAZHILIS_URL.rstrip("/") + "/api/core/convocations/"
@@ -158,7 +170,7 @@ def _check_session_exists(convocation: int, session: int | None) -> None:
         with urllib.request.urlopen(request, timeout=settings.DOWNLOAD_TIMEOUT) as got:
             convocations = {int(c["number"]): c for c in json.load(got)}
     except (OSError, ValueError, KeyError, TypeError):
-        return
+        return None, None
     if convocation not in convocations:
         known = ", ".join(map(str, sorted(convocations))) or "none"
         raise UsageError(
@@ -173,6 +185,17 @@ def _check_session_exists(convocation: int, session: int | None) -> None:
             f"--session {session}: convocation {convocation} has no such session "
             f"(its sessions: {', '.join(map(str, sessions)) or 'none'}; {url})"
         )
+    chosen = convocations[convocation]
+    if session is not None:
+        chosen = next(s for s in chosen["sessions"] if int(s["number"]) == session)
+    return _day(chosen.get("start_date")), _day(chosen.get("end_date"))
+
+
+def _day(text: object) -> date | None:
+    try:
+        return date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -194,8 +217,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     crawl.add_argument(
         "--resume",
         action="store_true",
-        help="crawl only the sources whose latest run was killed, failed or "
-        "partial (running again is always safe: writes are idempotent)",
+        help="finish the last crawl command that did not finish (killed, or "
+        "stopped by Ctrl-C or SIGTERM): each of its sources without a successful "
+        "run since, in its mode and window; else the sources whose latest run "
+        "was killed, interrupted, failed or partial (running again is always "
+        "safe: writes are idempotent)",
     )
     crawl.add_argument(
         "--worker",
@@ -209,16 +235,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     backfill = commands.add_parser(
         "backfill",
         help="crawl everything dated in one session or between two dates",
-        description="Crawl every request and activity dated in the window, "
-        "whatever was stored before (a nightly crawl stops at what it holds). "
-        "Running it again changes nothing. Example: mwatch backfill "
-        "--convocation 8 --session 2",
+        description="Crawl every request, activity and post dated in the window, "
+        "whatever was stored before (a nightly crawl stops at what it holds, and a "
+        "first one reads the social accounts MWATCH_TELEGRAM_HISTORY_DAYS / "
+        "MWATCH_SOCIAL_HISTORY_DAYS back). A session's window is its days, for "
+        "the posts too. Running it again changes nothing. Example: mwatch "
+        "backfill --convocation 8 --session 2",
     )
     backfill.add_argument(
         "sources",
         nargs="*",
         metavar="SOURCE",
-        help="mazhilis-requests and/or mazhilis-activities (default: both)",
+        help="mazhilis-requests, mazhilis-activities, telegram, instagram, "
+        "facebook (default: all; with --deputy the first two)",
     )
     backfill.add_argument(
         "--convocation", type=positive, help="the convocation's number, e.g. 8"

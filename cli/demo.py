@@ -3,14 +3,15 @@ file, then print what was stored."""
 
 import argparse
 import tempfile
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from cli.common import add_logging, log_overrides
 from cli.status import print_runs
-from storage.models import Base, Deputy, Mandate
+from storage.models import Base, Convocation, Deputy, Mandate
 
 # The replica, Scrapy (cli.crawling) and Alembic (storage.db) are imported when
 # the demo runs, so that `mwatch --help` starts fast.
@@ -50,7 +51,14 @@ def summary(url: str) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from cli.crawling import BROWSER_SOURCES, SOURCES, crawl_sources, exit_code
+    from cli.crawling import (
+        BROWSER_SOURCES,
+        SOURCES,
+        crawl_sources,
+        exit_code,
+        interrupted,
+    )
+    from cli.meetings import match_after_crawl
     from replica import ReplicaProcess, generate_dataset, present_day
     from storage import db
 
@@ -76,12 +84,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
         sources = [source for source in SOURCES if source not in BROWSER_SOURCES]
         results = crawl_sources(sources, overrides, lock=None, mode="nightly")
     print()
+    if not interrupted(results):
+        # As `mwatch crawl` does: the meetings with voters of every source.
+        match_after_crawl(url, [r.source for r in results if r.outcome != "failed"])
     print(summary(url))
     print()
     print_runs(url, [r.run_id for r in results if r.run_id])
     print(f"\nthe demo database stays at {database}: try")
     print(f"  DATABASE_URL=sqlite:///{database} mwatch status")
+    report = report_command(url, date.fromisoformat(overrides["TODAY"]))
+    if report:
+        print(f"  DATABASE_URL=sqlite:///{database} {report}")
     return exit_code(results)
+
+
+def report_command(url: str, today: date) -> str | None:
+    """The session report whose window holds the demo's present and so its
+    posts (the replica's year of them ends on its present day): the
+    convocation sitting on that day, whole."""
+    from storage import db
+
+    with db.session_for(url) as session:
+        number = session.scalar(
+            select(Convocation.number)
+            .where(
+                Convocation.start_date <= today,
+                or_(Convocation.end_date.is_(None), Convocation.end_date >= today),
+            )
+            .order_by(Convocation.number.desc())
+            .limit(1)
+        )
+    return None if number is None else f"mwatch report session --convocation {number}"
 
 
 def register(commands: argparse._SubParsersAction) -> None:

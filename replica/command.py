@@ -9,7 +9,7 @@ from pathlib import Path
 from aiohttp import web
 
 from replica.app import build_app
-from replica.dataset import dump_dataset, generate_dataset, load_dataset
+from replica.dataset import dump_dataset, generate_dataset, load_dataset, present_day
 from replica.faults import PROFILES
 
 
@@ -24,8 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="serve the replica until interrupted",
-        description="Serve the replica. Prints one line, 'replica serving on URL "
-        "(...)', once it listens; stops on SIGINT or SIGTERM.",
+        description="Serve the replica. Prints 'replica serving on URL (...)' "
+        "once it listens, then the environment that crawls it (each site's URL "
+        "and MWATCH_TODAY, the dataset's present day); stops on SIGINT or SIGTERM.",
     )
     serve.add_argument(
         "--host",
@@ -93,8 +94,9 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     about = f"dataset: {source}, faults: {args.faults}"
+    today = present_day(dataset).isoformat()
     try:
-        asyncio.run(_run(app, args.host, args.port, about))
+        asyncio.run(_run(app, args.host, args.port, about, today))
     except OSError as error:
         print(
             f"error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr
@@ -103,8 +105,27 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _run(app: web.Application, host: str, port: int, about: str) -> None:
-    """Serve `app` until SIGINT or SIGTERM."""
+def crawl_environment(url: str, today: str) -> list[str]:
+    """The environment that crawls the replica at `url` as the real sites are
+    crawled: each site's base URL and the dataset's present day (`today`), to
+    which silence is measured, not the calendar's."""
+    return [
+        f"MWATCH_MAZHILIS_URL={url}",
+        *(f"MWATCH_{site.upper()}_URL={url}/{site}" for site in PREFIXED_SITES),
+        "MWATCH_AUTOTHROTTLE=off",
+        f"MWATCH_TODAY={today}",
+    ]
+
+
+# The sites served under a prefix of their own; the Mazhilis is at the root.
+PREFIXED_SITES = ("telegram", "instagram", "facebook", "amanat")
+
+
+async def _run(
+    app: web.Application, host: str, port: int, about: str, today: str
+) -> None:
+    """Serve `app` until SIGINT or SIGTERM; say where, and the environment that
+    crawls it."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
@@ -116,7 +137,12 @@ async def _run(app: web.Application, host: str, port: int, about: str) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        print(f"replica serving on http://{host}:{bound_port} ({about})", flush=True)
+        url = f"http://{host}:{bound_port}"
+        print(f"replica serving on {url} ({about})")
+        print("crawl it with this environment (e.g. `export` each line):")
+        for line in crawl_environment(url, today):
+            print(f"  {line}")
+        sys.stdout.flush()
         await stop.wait()
     finally:
         await runner.cleanup()

@@ -1,19 +1,22 @@
 """The command line: help everywhere, and clear errors for expected mistakes."""
 
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 import settings
-from replica import ReplicaProcess
+from replica import ReplicaProcess, generate_dataset
 from storage import db
-from storage.models import CrawlRun, SourceDocument
+from storage.models import CrawlRun, Post, SourceDocument
 from tests.e2e import Result, mwatch, replica_today, rows
 
 COMMANDS = [
@@ -350,3 +353,89 @@ def test_a_backfill_of_a_session_that_does_not_exist_records_nothing(
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert rows(sqlite_url, select(CrawlRun.id)) == []
+
+
+@pytest.mark.e2e
+def test_the_replica_served_by_hand_is_crawled_with_the_environment_it_prints(
+    sqlite_url,
+):
+    """`mwatch replica serve` prints the environment that crawls it, its present
+    day too: a crawl with that alone (no MWATCH_TODAY of the test's) raises no
+    silence alert and exits 0."""
+    db.upgrade(sqlite_url)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "replica", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=settings.PROJECT_ROOT,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in serve.stdout], daemon=True
+    ).start()
+
+    def line() -> str:
+        return lines.get(timeout=60)
+
+    try:
+        assert line().startswith("replica serving on http://")
+        assert "environment" in line()
+        printed = {}
+        while len(printed) < 7:
+            name, _, value = line().strip().partition("=")
+            assert name.startswith("MWATCH_"), name
+            printed[name] = value
+        assert printed["MWATCH_TODAY"] == replica_today()
+        for site in ("telegram", "instagram", "facebook", "amanat"):
+            url = printed[f"MWATCH_{site.upper()}_URL"]
+            assert url == f"{printed['MWATCH_MAZHILIS_URL']}/{site}"
+        environment = {
+            name: value for name, value in os.environ.items() if name != "MWATCH_TODAY"
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "cli.main", "crawl", "mazhilis-deputies"]
+            + ["mazhilis-requests", "amanat"],
+            capture_output=True,
+            text=True,
+            env=environment | printed | {"DATABASE_URL": sqlite_url},
+            cwd=settings.PROJECT_ROOT,
+            timeout=600,
+        )
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ALERT" not in done.stdout
+    outcomes = {o for (o,) in rows(sqlite_url, select(CrawlRun.outcome))}
+    assert outcomes == {"success"}
+
+
+@pytest.mark.e2e
+def test_a_backfill_of_a_session_reads_its_posts_beyond_the_history_window(
+    sqlite_url,
+):
+    """A first crawl of Telegram reads MWATCH_TELEGRAM_HISTORY_DAYS back (30
+    here); a backfill of a session reads the session's posts, all of its days
+    and none outside it."""
+    db.upgrade(sqlite_url)
+    [convocation] = [c for c in generate_dataset()["convocations"] if c["number"] == 8]
+    [chosen] = [s for s in convocation["sessions"] if s["number"] == 4]
+    start = date.fromisoformat(chosen["start_date"])
+    end = date.fromisoformat(chosen["end_date"])
+    with ReplicaProcess() as replica:
+        environment = {
+            "DATABASE_URL": sqlite_url,
+            "MWATCH_MAZHILIS_URL": replica.url,
+            "MWATCH_TELEGRAM_URL": replica.urls["telegram"],
+            "MWATCH_TELEGRAM_HISTORY_DAYS": "30",
+        }
+        assert mwatch("crawl", "mazhilis-deputies", env=environment).code == 0
+        window = ["--convocation", "8", "--session", "4"]
+        result = mwatch("backfill", *window, "telegram", env=environment)
+    assert result.code == 0, result.stdout + result.stderr
+    posted = rows(sqlite_url, select(Post.posted_at))
+    days = sorted(when.date() for (when,) in posted)
+    assert days, "no post stored"
+    assert start <= days[0] and days[-1] <= end, (days[0], days[-1])
+    # The session's first week, months before the 30 days of history.
+    assert days[0] < start + timedelta(days=7), days[0]

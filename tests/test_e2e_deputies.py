@@ -10,7 +10,16 @@ from sqlalchemy import func, select
 
 from replica import ReplicaProcess, dump_dataset, generate_dataset
 from storage import db
-from storage.models import CrawlRun, Deputy, DeputyName, Mandate, SocialAccount
+from storage.models import (
+    Convocation,
+    CrawlRun,
+    Deputy,
+    DeputyName,
+    Mandate,
+    Meeting,
+    Post,
+    SocialAccount,
+)
 from tests.e2e import mwatch, rows
 
 pytestmark = pytest.mark.e2e
@@ -218,3 +227,23 @@ def test_demo_crawls_the_replica_into_a_fresh_database(tmp_path):
     assert "success" in result.stdout
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     assert rows(url, select(func.count(Deputy.id)))[0][0] == 104
+    # The meetings are matched after the crawl, as `mwatch crawl` does.
+    assert "meetings matched:" in result.stdout
+    assert rows(url, select(func.count(Meeting.id)))[0][0] > 0
+    # The report it suggests covers every post it stored.
+    suggested = re.search(
+        r"mwatch report session --convocation (\d+)$", result.stdout, re.MULTILINE
+    )
+    assert suggested, result.stdout
+    [(start, end)] = rows(
+        url,
+        select(Convocation.start_date, Convocation.end_date).where(
+            Convocation.number == int(suggested[1])
+        ),
+    )
+    days = [posted.date() for (posted,) in rows(url, select(Post.posted_at))]
+    assert days and all(start <= day and (end is None or day <= end) for day in days)
+    report = mwatch(
+        "report", "session", "--convocation", suggested[1], env={"DATABASE_URL": url}
+    )
+    assert report.code == 0, report.stderr
