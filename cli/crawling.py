@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.reactor import install_reactor
@@ -184,13 +184,30 @@ def run_crawls(
         and not any(r.interrupted for r in results)
     ):
         # A second Ctrl-C or SIGTERM stops the reactor in the middle of a source
-        # (or between two), its spider never closed.
-        stats = crawlers[len(results)].stats
-        run_id = stats.get_value("mwatch/run_id")
+        # (or between two), its spider never closed; so does one while the
+        # spider opens (Scrapy stops the reactor before the engine started).
+        crawler = crawlers[len(results)]
+        _close_unclosed(crawler)
+        run_id = crawler.stats.get_value("mwatch/run_id")
         results.append(
             CrawlResult(sources[len(results)], "interrupted", run_id, 0, True)
         )
     return results
+
+
+def _close_unclosed(crawler: Crawler) -> None:
+    """Close the run of a crawler whose reactor stopped before its spider closed
+    (its storage pipeline's, if it got that far)."""
+    from crawl.pipeline import StoragePipeline
+
+    try:
+        engine = crawler.engine
+    except RuntimeError:  # the crawl never got to create its engine
+        return
+    for pipeline in engine.scraper.itemproc.middlewares:
+        if isinstance(pipeline, StoragePipeline):
+            with contextlib.suppress(Exception):  # nothing more to be done
+                pipeline.close_unclosed()
 
 
 def crawl_sources(

@@ -141,7 +141,7 @@ class StoragePipeline:
     def from_crawler(cls, crawler: Crawler) -> "StoragePipeline":
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)
+        crawler.signals.connect(pipeline.close_unclosed, signal=signals.engine_stopped)
         return pipeline
 
     @property
@@ -311,9 +311,10 @@ class StoragePipeline:
         self.engine.dispose()
         self.closed = True
 
-    def engine_stopped(self) -> None:
+    def close_unclosed(self) -> None:
         """A run the spider's close never reached (a signal during its start-up):
-        closed "interrupted", never left "running"."""
+        closed "interrupted", never left "running". Called when the engine stops,
+        and by the command when the reactor stopped before the engine did."""
         if self.run_id is None or self.closed:
             return
         with self.sessions.begin() as session:

@@ -311,3 +311,49 @@ def test_a_crawl_interrupted_after_its_first_source_is_resumed_whole(
     counts, requests = clean_three
     assert stored(url) == counts
     assert snapshot(url) == requests
+
+
+def test_a_signal_during_start_up_leaves_no_run_running(tmp_path):
+    """Ctrl-C while the spider is still opening (its run being recorded, the
+    database's write lock held by the test): the run is closed "interrupted",
+    as is any run Ctrl-C stopped, never left "running"."""
+    url = f"sqlite:///{tmp_path / 'starting.sqlite'}"
+    db.upgrade(url)
+    output = tmp_path / "output.txt"
+    holder = sqlite3.connect(tmp_path / "starting.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    with ReplicaProcess() as replica, open(output, "w") as file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "crawl", "--log-level", "DEBUG"]
+            + ["mazhilis-deputies"],
+            env={
+                **os.environ,
+                **replica_env(replica, url, tmp_path / "crawl.lock"),
+                "MWATCH_TODAY": replica_today(),
+            },
+            cwd=settings.PROJECT_ROOT,
+            stdout=file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            # Scrapy says so just before the pipeline records the run.
+            while "Spider opened" not in output.read_text():
+                assert process.poll() is None, output.read_text()
+                assert time.monotonic() < deadline, "no spider opened in 120 s"
+                time.sleep(0.05)
+            process.send_signal(signal.SIGINT)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        try:
+            code = process.wait(timeout=120)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    printed = output.read_text()
+    assert code == 130, printed
+    runs = rows(url, select(CrawlRun.outcome, CrawlRun.finished_at))
+    assert [outcome for outcome, _ in runs] == ["interrupted"], printed[-3000:]
+    assert runs[0][1] is not None
