@@ -1,6 +1,7 @@
 """What the benchmarks share: a replica at a scale, a crawl in a subprocess with
 its time, pages and peak memory, and the table they print."""
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 import settings
 from replica import ReplicaProcess, dump_dataset, generate_dataset, present_day
 from storage import db
-from storage.models import CrawlRun
+from storage.models import Base, CrawlRun
 
 # The spiders that fetch over plain HTTP (no browser), in crawl order.
 HTTP_SOURCES = (
@@ -72,6 +73,50 @@ class Replica:
             "MWATCH_LOCK_FILE": str(folder / "crawl.lock"),
             "MWATCH_LOG_LEVEL": "ERROR",
         }
+
+
+# The tables of records a crawl of the HTTP sources stores, and the columns that
+# only say when or from which payload a record was last seen (a nightly run moves
+# them on without finding anything new).
+RECORD_TABLES = (
+    "deputies",
+    "deputy_names",
+    "mandates",
+    "social_accounts",
+    "deputy_requests",
+    "request_participants",
+    "request_files",
+    "activities",
+    "posts",
+)
+SEEN_COLUMNS = {"id", "first_seen_at", "last_seen_at", "source_document_id"}
+
+
+def records(url: str) -> dict[str, tuple[int, str]]:
+    """Each record table's rows and a digest of their contents: every column but
+    the row id and when or where it was last seen, whether it is gone (not since
+    when) and whether each link is set (not the linked row's id, which depends on
+    the order of the writes). Two databases that found the same records give the
+    same digests."""
+    found = {}
+    with db.session_for(url) as session:
+        for name in RECORD_TABLES:
+            table = Base.metadata.tables[name]
+            kept = [c for c in table.columns if c.name not in SEEN_COLUMNS]
+            flags = {c.name for c in kept if c.foreign_keys} | {"no_longer_seen_at"}
+            digests = sorted(
+                hashlib.sha256(
+                    repr(
+                        [
+                            (value is None) if column.name in flags else value
+                            for column, value in zip(kept, row, strict=True)
+                        ]
+                    ).encode()
+                ).digest()
+                for row in session.execute(select(*kept))
+            )
+            found[name] = (len(digests), hashlib.sha256(b"".join(digests)).hexdigest())
+    return found
 
 
 def fresh_sqlite(folder: Path, name: str) -> str:

@@ -1,6 +1,8 @@
 """Records per second of the storage pipeline (upserts, pages written in groups,
 each page whole or not at all) into SQLite and PostgreSQL, next to a plain
-SQLAlchemy Core executemany insert of the same rows in one transaction."""
+SQLAlchemy Core executemany insert of the same rows in one transaction: the
+activities (written a table at a time) and the Telegram posts (written a post
+at a time, as the writers store them), as the spiders yield them."""
 
 import json
 import time
@@ -19,10 +21,13 @@ from cli.crawling import project_settings
 from crawl.pipeline import StoragePipeline
 from records import Page, RawDocument
 from replica import generate_dataset
+from replica.telegram import PAGE, PER_PAGE, PREFIX, render_message
 from spiders.mazhilis_activities import MazhilisActivitiesSpider
 from spiders.mazhilis_activities_page import parse_activity
+from spiders.telegram import TelegramSpider, post_item
+from spiders.telegram_page import parse_channel_page
 from storage import db
-from storage.models import Activity, SourceDocument
+from storage.models import Activity, Base, Post, SourceDocument
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PAGE_SIZE = 100
@@ -61,12 +66,49 @@ def pages(scale: int, per_deputy: bool) -> list[Page]:
     return result
 
 
-def through_pipeline(url: str, batch: list[Page]) -> float:
+def post_pages(scale: int) -> list[Page]:
+    """The replica's Telegram posts as the spider yields them: each channel's
+    pages of 20 as the preview serves them, parsed, each page with its HTML."""
+    dataset = generate_dataset(scale=scale)
+    result = []
+    for name, account in sorted(dataset["telegram"].items()):
+        posts = sorted(account["posts"], key=lambda post: post["id"])
+        for end in range(len(posts), 0, -PER_PAGE):
+            page = posts[max(0, end - PER_PAGE) : end]
+            html = PAGE.format(
+                prefix=PREFIX, channel=name, title="", description="",
+                subscribers="", prev="", more="",
+                messages="".join(
+                    render_message(name, account, post, i)
+                    for i, post in enumerate(page, start=1)
+                ),
+            )  # fmt: skip
+            document = RawDocument(
+                source="telegram",
+                url=f"https://t.me/s/{name}?before={page[-1]['id'] + 1}",
+                http_status=200,
+                body=html.encode(),
+                fetched_at=datetime.now(UTC),
+                content_type="text/html",
+            )
+            items = [
+                post_item(post)
+                for post in parse_channel_page(html).posts
+                if not post.service
+            ]
+            for item in items:
+                item.document = document.ref
+            if items:
+                result.append(Page([document], items))
+    return result
+
+
+def through_pipeline(url: str, batch: list[Page], spider: type) -> float:
     """Seconds the storage pipeline takes to write the pages."""
     settings = project_settings({"DATABASE_URL": url})
     if not is_reactor_installed():
         install_reactor(settings["TWISTED_REACTOR"])
-    crawler = get_crawler(MazhilisActivitiesSpider, settings.copy_to_dict())
+    crawler = get_crawler(spider, settings.copy_to_dict())
     crawler.spider = crawler._create_spider()
     pipeline = StoragePipeline.from_crawler(crawler)
     pipeline.open_spider()
@@ -83,27 +125,31 @@ def through_pipeline(url: str, batch: list[Page]) -> float:
     return elapsed
 
 
-def through_executemany(source_url: str, url: str) -> tuple[int, float]:
-    """The rows the pipeline stored, inserted into a fresh database by one Core
-    executemany per table in one transaction: records, seconds."""
+def through_executemany(
+    source_url: str, url: str, model: type[Base]
+) -> tuple[int, float]:
+    """The rows the pipeline stored (documents and `model`'s), inserted into a
+    fresh database by one Core executemany per table in one transaction:
+    records, seconds."""
     source = create_engine(source_url)
     with source.connect() as connection:
         documents = [
             dict(row._mapping)
             for row in connection.execute(select(SourceDocument.__table__))
         ]
-        activities = [
-            dict(row._mapping) for row in connection.execute(select(Activity.__table__))
+        stored = [
+            dict(row._mapping)
+            for row in connection.execute(select(model.__table__))  # type: ignore[arg-type]
         ]
     source.dispose()
     target = db.make_engine(url)
     started = time.perf_counter()
     with target.begin() as connection:
         connection.execute(insert(SourceDocument.__table__), documents)
-        connection.execute(insert(Activity.__table__), activities)
+        connection.execute(insert(model.__table__), stored)  # type: ignore[arg-type]
     elapsed = time.perf_counter() - started
     target.dispose()
-    return len(activities), elapsed
+    return len(stored), elapsed
 
 
 class PostgresDatabase:
@@ -130,19 +176,23 @@ class PostgresDatabase:
 
 def run(folder: Path, scale: int = 3) -> str:
     rows = []
-    for per_deputy in (True, False):
-        batch = pages(scale, per_deputy)
-        rows += measure(folder, batch)
-    return "Storage (target: ratio at least 0.5)\n\n" + table(
-        ["database", "records", "pages", "pipeline records/s",
+    for what, batch, model in (
+        ("activities, a deputy's pages", pages(scale, per_deputy=True), Activity),
+        ("activities, pages of 100", pages(scale, per_deputy=False), Activity),
+        ("Telegram posts, pages of 20", post_pages(1), Post),
+    ):
+        rows += [[what, *row] for row in measure(folder, batch, model)]
+    return "Storage (goal: ratio at least 0.9)\n\n" + table(
+        ["what", "database", "records", "pages", "pipeline records/s",
          "executemany records/s (baseline)", "ratio"],
         rows,
     )  # fmt: skip
 
 
-def measure(folder: Path, batch: list[Page]) -> list[list[object]]:
+def measure(folder: Path, batch: list[Page], model: type[Base]) -> list[list[object]]:
     """Each database's rates, each the best of `REPEATS` runs (the machine's
     other work only ever slows a run down)."""
+    spider = TelegramSpider if model is Post else MazhilisActivitiesSpider
     records = sum(len(page.records) for page in batch)
     rows: list[list[object]] = []
     for name in ("SQLite", "PostgreSQL"):
@@ -151,18 +201,18 @@ def measure(folder: Path, batch: list[Page]) -> list[list[object]]:
             if name == "SQLite":
                 pipeline_url = fresh_sqlite(folder, f"pipeline-{repeat}")
                 plain_url = fresh_sqlite(folder, f"plain-{repeat}")
-                seconds.append(through_pipeline(pipeline_url, batch))
-                stored, plain = through_executemany(pipeline_url, plain_url)
+                seconds.append(through_pipeline(pipeline_url, batch, spider))
+                stored, plain = through_executemany(pipeline_url, plain_url, model)
             else:
                 with (
                     PostgresDatabase() as pipeline_url,
                     PostgresDatabase() as plain_url,
                 ):
-                    seconds.append(through_pipeline(pipeline_url, batch))
-                    stored, plain = through_executemany(pipeline_url, plain_url)
+                    seconds.append(through_pipeline(pipeline_url, batch, spider))
+                    stored, plain = through_executemany(pipeline_url, plain_url, model)
             plain_seconds.append(plain)
             if stored != records:
-                raise RuntimeError(f"{name}: {stored} activities stored of {records}")
+                raise RuntimeError(f"{name}: {stored} records stored of {records}")
         ours, plain = records / min(seconds), records / min(plain_seconds)
         rows.append(
             [name, records, len(batch), f"{ours:.0f}", f"{plain:.0f}",
