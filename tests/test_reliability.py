@@ -38,9 +38,10 @@ def test_a_deputy_gone_from_the_list_is_marked_not_deleted(sqlite_url, tmp_path)
     db.upgrade(sqlite_url)
     leaving = next(d for d in dataset["deputies"] if d["kk"]["id"] == 71)
     without = copy.deepcopy(dataset)
-    for deputy in without["deputies"]:
-        if deputy["kk"]["id"] == 71:
-            deputy["kk"]["is_active"] = deputy["ru"]["is_active"] = False
+    # Listed nowhere, not even by-alphabet (which keeps the former deputies).
+    without["deputies"] = [d for d in without["deputies"] if d["kk"]["id"] != 71]
+    without["requests"], without["documents"], without["activities"] = [], {}, {}
+    without["count_errors"] = {}
     path = tmp_path / "without-71.json"
     dump_dataset(without, path)
 
@@ -66,7 +67,7 @@ def test_a_deputy_gone_from_the_list_is_marked_not_deleted(sqlite_url, tmp_path)
     accounts = gone(SocialAccount, SocialAccount.deputy_id == deputy_id)
     assert accounts and all(r[0] is not None for r in accounts)
     others = gone(Deputy, Deputy.id != deputy_id)
-    assert len(others) == 97 and all(r[0] is None for r in others)
+    assert len(others) == 97 + 6 and all(r[0] is None for r in others)
     assert leaving["kk"]["last_name"] == "ҚҰСПАН"
 
     with ReplicaProcess() as back:
