@@ -231,23 +231,24 @@ def test_a_crawl_killed_before_its_first_run_is_resumed_whole(tmp_path, clean_th
     url = f"sqlite:///{tmp_path / 'killed.sqlite'}"
     db.upgrade(url)
     lock = tmp_path / "crawl.lock"
-    kept = tmp_path / "crawl.lock.commands.json"
+    output = tmp_path / "output.txt"
     holder = sqlite3.connect(tmp_path / "killed.sqlite", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
-    with ReplicaProcess() as replica:
+    with ReplicaProcess() as replica, open(output, "w") as file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "crawl", *THREE_SOURCES],
+            [sys.executable, "-m", "cli.main", "crawl", "--log-level", "DEBUG"]
+            + list(THREE_SOURCES),
             env={**os.environ, **replica_env(replica, url, lock)},
             cwd=settings.PROJECT_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=file,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + 120
-            # The command is under way once it kept what it was asked for.
-            while not kept.exists():
-                assert process.poll() is None, "the crawl ended"
-                assert time.monotonic() < deadline, "no crawl command kept in 120 s"
+            # Scrapy says so just before the pipeline records the first run.
+            while "Spider opened" not in output.read_text():
+                assert process.poll() is None, output.read_text()
+                assert time.monotonic() < deadline, "no spider opened in 120 s"
                 time.sleep(0.05)
         finally:
             process.send_signal(signal.SIGKILL)
