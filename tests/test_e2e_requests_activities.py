@@ -320,6 +320,7 @@ def test_backfill_of_one_session_stores_exactly_that_session(
     environment = env(database_url, replica.url)
     assert mwatch("crawl", "mazhilis-deputies", env=environment).code == 0
     args = ("backfill", "--convocation", "8", "--session", "2")
+    args += ("mazhilis-requests", "mazhilis-activities")  # not the social ones
     result = mwatch(*args, env=environment)
     assert result.code == 0, result.stdout + result.stderr
 
