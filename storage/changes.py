@@ -136,6 +136,7 @@ KIND_RULES: list[tuple[str, str, str | None, str]] = [
     ("deputies", "insert", None, "new deputy"),
     ("deputies", None, None, "deputy changed"),
     ("deputy_names", None, None, "deputy changed"),
+    ("mandates", "insert", None, "new mandate"),
     ("mandates", None, None, "deputy's mandate changed"),
     ("social_accounts", None, None, "account changed"),
     ("party_news", "insert", None, "new party news"),

@@ -294,3 +294,40 @@ def test_a_rebuild_by_command_adds_nothing_the_second_time(sqlite_url):
     with db.session_for(sqlite_url) as session:
         assert session.scalar(select(func.count()).select_from(RecordChange)) == 1
         assert session.scalar(select(func.count()).select_from(DeputyRequest)) == 1
+
+
+def test_a_deputys_committee_changing_is_a_mandate_change_of_that_deputy(url, samples):
+    from tests.test_storage import write_samples
+
+    _, engine = write_samples(url, samples, FIRST)
+    engine.dispose()
+    committee = {"committee": {"name": "Қаржы және бюджет комитеті"}}
+    _, engine = write_samples(url, samples, SECOND, kk_override=committee)
+    engine.dispose()
+    with db.session_for(url) as session:
+        updates = session.scalars(
+            select(RecordChange).where(RecordChange.change == "update")
+        ).all()
+        assert [(c.record_type, c.field, c.new_value) for c in updates] == [
+            ("mandates", "committee_kk", "Қаржы және бюджет комитеті")
+        ]
+        assert kind_of(updates[0]) == "deputy's mandate changed"
+    result = mwatch(
+        "changes",
+        "--json",
+        *("--deputy", "56", "--kind", "deputy's mandate changed"),
+        env=environment(url),
+    )
+    assert result.code == 0, result.stderr
+    # The mandate's insert on the first crawl is a "new mandate"; its update:
+    (found,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (found["change"], found["field"]) == ("update", "committee_kk")
+    assert found["deputies"][0]["id"] == "person:mazhilis:56"
+    assert found["link"] == "https://mazhilis.parlam.kz/ru/deputies/56"
+    other = mwatch(
+        "changes",
+        "--json",
+        *("--deputy", "71", "--kind", "deputy's mandate changed"),
+        env=environment(url),
+    )
+    assert (other.code, other.stdout) == (0, "")
