@@ -209,15 +209,21 @@ KAZAKH_KINDS = {"с.": "ауылы", "г.": "қаласы", "пос.": "кент
 KAZAKH_REGIONS = {ru: kk for _, _, kk, ru in names.DISTRICTS}
 
 
-def vary_places(seed: int, activities: dict[str, list[dict]]) -> None:
+def vary_places(
+    seed: int, activities: dict[str, list[dict]], deputies: list[dict]
+) -> None:
     """Write some meetings' places as offices do besides "Region, locality":
     "г. Темиртау, Карагандинская область", "с. Сайхин, сельский клуб",
     "Сайхин ауылы, Батыс Қазақстан облысы". Receptions and the samples keep
-    theirs. A separate random stream keeps the rest of the dataset as it was."""
+    theirs, and so do the single-mandate deputies' meetings, which the session
+    report counts in or out of the district's region by the place's first part
+    (reports/scorecard.py). A separate random stream keeps the rest of the
+    dataset as it was."""
     rng = random.Random(f"places-{seed}")
     samples = {a["id"] for items in SAMPLE_ACTIVITIES.values() for a in items}
     receptions = {place for _, place, _ in (*RECEPTIONS, AMANAT_RECEPTION)}
-    for key in sorted(activities, key=int):
+    party_list = {str(d["ru"]["id"]) for d in deputies if d["ru"]["deputy_type"] == 2}
+    for key in sorted(activities.keys() & party_list, key=int):
         for activity in activities[key]:
             if activity["id"] in samples or activity["place"] in receptions:
                 continue

@@ -496,7 +496,7 @@ def generate_dataset(seed: int = 8, scale: int = 1) -> dict:
     activities = generate_activities(rng, deputies, CONVOCATIONS)
     posts = generate_posts(seed, deputies, activities)
     # After the posts, which name the locality as the activity gave it first.
-    vary_places(seed, activities)
+    vary_places(seed, activities, deputies)
     return {
         "format": FORMAT,
         "version": VERSION,

@@ -376,8 +376,12 @@ def _activity_kind(
 def _mandates(session: Session, window: Window) -> list[tuple[Deputy, Mandate]]:
     """The deputies with a mandate in the window's convocation (the latest
     mandate of each, for a report of everything)."""
-    query = select(Deputy, Mandate, Convocation.number).join(
-        Mandate, Mandate.deputy_id == Deputy.id
+    # The sitting deputies: a former one (by-alphabet's is_active false) is
+    # stored for name matching, not reported.
+    query = (
+        select(Deputy, Mandate, Convocation.number)
+        .join(Mandate, Mandate.deputy_id == Deputy.id)
+        .where(Deputy.is_active.is_not(False))
     )
     query = query.join(Convocation, Mandate.convocation_id == Convocation.id)
     if window.convocation_id is not None:
