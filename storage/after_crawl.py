@@ -250,7 +250,8 @@ def after_crawl(session: Session, closing: Closing) -> dict[str, Any]:
     alerts: list[str] = []
     if closing.outcome == "success":
         gone = mark_gone(session, closing.complete, closing.started_at)
-    if closing.outcome != "failed":
+    # A run that failed, or was stopped half-way, proves nothing about totals.
+    if closing.outcome not in ("failed", "interrupted"):
         collect_published(session, closing.source, closing.started_at)
         alerts = gate_alerts(session, closing)
     relinked = relink_mentions(session) if closing.deputies_changed else 0

@@ -129,10 +129,16 @@ def closing(outcome: str, started_at: datetime, **changes) -> Closing:  # noqa: 
     return Closing(**(values | changes))
 
 
-def test_a_failed_run_proves_nothing_gone(url):
+@pytest.mark.parametrize("outcome", ["failed", "interrupted"])
+def test_a_run_that_failed_or_was_stopped_proves_nothing(url, outcome):
     with db.session_for(url, write=True) as session:
-        done = after_crawl(session, closing("failed", SECOND))
+        run = open_run(session, "mazhilis-requests", "backfill")
+        close_run(run, "success", None, 10, 0, Counts(), {"total": 400})
+    with db.session_for(url, write=True) as session:
+        done = after_crawl(session, closing(outcome, SECOND, total=1))
     assert done["no_longer_seen"] == {}
+    # Its total of 1 against 400 before is no drop: a half-read is no count.
+    assert done["alerts"] == []
     assert gone(url, DeputyRequest) == set()
 
 
