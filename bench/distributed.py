@@ -6,7 +6,12 @@ deputies, not timed). Pages per minute of the workers together, from the first
 run's start to the last one's end; against one worker's (the baseline, in the
 same run): the speed-up and the efficiency per worker (speed-up / workers, 1.00
 when each worker adds what the first does). Each count of workers must store
-the same records as one worker does."""
+the same records as one worker does.
+
+The workers tag the records with a topic that matches none (the tagging runs,
+writes no tag): two workers each tagging what the crawl wrote, at its end, at
+once, collide on PostgreSQL (`uq_topic_tags_topic_id_record_type_record_id`,
+the second worker exits 1), which this benchmark is not about."""
 
 import os
 import subprocess
@@ -27,6 +32,15 @@ from storage.models import CrawlRun
 REDIS_URL = os.environ.get("MWATCH_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SOURCES = ("mazhilis-requests", "mazhilis-activities", "telegram")
 WORKERS = (1, 2, 3)
+NO_TOPIC = """[[topics]]
+key = "bench"
+kind = "issue"
+name_en = "bench"
+name_ru = "bench"
+name_kk = "bench"
+scope = "a word no record holds"
+keywords = ["zzqxjv="]
+"""
 
 
 def run(folder: Path, scale: int = 1) -> str:
@@ -63,11 +77,14 @@ def crawl_with(
     """The deputies crawled plainly, then `workers` workers crawling SOURCES
     together: their pages, seconds and peak resident memory (MB, all together)."""
     prefix = f"mwatch-bench-{uuid.uuid4().hex[:10]}"
+    topics = folder / "no-topic.toml"
+    topics.write_text(NO_TOPIC)
     env = {
         **os.environ,
         **replica.environment(url, folder),
         "MWATCH_REDIS_URL": REDIS_URL,
         "MWATCH_REDIS_PREFIX": prefix,
+        "MWATCH_TOPICS_FILE": str(topics),
     }
     command = [sys.executable, "-m", "cli.main", "crawl"]
     deputies = subprocess.run(
