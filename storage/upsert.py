@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
     Table,
+    and_,
     any_,
     bindparam,
     func,
@@ -85,15 +87,20 @@ def _select_statement(
     how: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...]
 ):
     """SELECT `columns` of the rows whose `key` is one of the bound `keys`:
-    `how` they are bound is "json" (SQLite: one JSON array, of values or of
-    key tuples), "array" (PostgreSQL, a one-column key: one array) or
-    "expanding" (a parameter per value, which SQLAlchemy expands slowly)."""
+    `how` they are bound is "one" (a single key: `k0`, `k1`... equal to its
+    columns), "json" (SQLite: one JSON array, of values or of key tuples),
+    "array" (PostgreSQL, a one-column key: one array) or "expanding" (a
+    parameter per value, which SQLAlchemy expands slowly)."""
     cache_key = ("select", how, table.name, key, columns)
     if cache_key not in _statements:
         key_columns = [table.c[name] for name in key]
         target = key_columns[0] if len(key) == 1 else tuple_(*key_columns)
         keys = bindparam("keys")
-        if how == "json":
+        if how == "one":
+            condition = and_(
+                *(c == bindparam(f"k{n}") for n, c in enumerate(key_columns))
+            )
+        elif how == "json":
             value = literal_column("value")
             wanted = (
                 [value]
@@ -112,11 +119,16 @@ def _select_statement(
 
 
 def _insert_statement(
-    dialect: str, table: Table, key: tuple[str, ...], names: tuple[str, ...], first: str
+    dialect: str,
+    table: Table,
+    key: tuple[str, ...],
+    names: tuple[str, ...],
+    first: str,
+    returning: bool = False,
 ):
     """INSERT rows of `names`, a key another writer stored meanwhile updated
-    instead (all but its first-seen column)."""
-    cache_key = ("insert", dialect, table.name, key, names, first)
+    instead (all but its first-seen column); `returning` the row's id."""
+    cache_key = ("insert", dialect, table.name, key, names, first, returning)
     if cache_key not in _statements:
         statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
         statement = statement.on_conflict_do_update(
@@ -127,6 +139,8 @@ def _insert_statement(
                 if name not in key and name != first
             },
         )
+        if returning:
+            statement = statement.returning(table.c.id)
         _statements[cache_key] = statement
     return _statements[cache_key]
 
@@ -144,13 +158,22 @@ def _update_statement(table: Table, names: tuple[str, ...]):
 
 
 def _select_existing(
-    session: Session, table: Table, key: tuple[str, ...], keys: list[tuple], columns
+    connection: Connection,
+    table: Table,
+    key: tuple[str, ...],
+    keys: list[tuple],
+    columns,
 ) -> dict[tuple, Any]:
     found: dict[tuple, Any] = {}
-    dialect = _dialect(session)
+    dialect = connection.dialect.name
     single = len(key) == 1
     values: list = [k[0] for k in keys] if single else keys
-    if dialect == "sqlite" and all(
+    if len(keys) == 1:
+        # One key (a post, a request, a file: written one at a time): equality,
+        # which the database plans at once, bound a parameter per column.
+        chunks = [{f"k{n}": value for n, value in enumerate(keys[0])}]
+        how = "one"
+    elif dialect == "sqlite" and all(
         type(v) in (int, str)
         for k in keys
         for v in k  # exactly as JSON has them
@@ -165,7 +188,8 @@ def _select_existing(
         how = "expanding"
     statement = _select_statement(how, table, key, columns)
     for chunk in chunks:
-        for row in session.execute(statement, {"keys": chunk}):
+        bound = chunk if how == "one" else {"keys": chunk}
+        for row in connection.execute(statement, bound):
             found[tuple(getattr(row, name) for name in key)] = row
     return found
 
@@ -211,8 +235,14 @@ def upsert(
     )
     tracked = table.name not in UNTRACKED
     gone_column = ("no_longer_seen_at",) if tracked and back else ()
+    # The statements run on the session's connection, after the flush that
+    # session.execute would do first: the ORM's execute costs more than these
+    # small statements do (a post, a request or a file is written alone).
+    session.flush()
+    connection = session.connection()
+    dialect = _dialect(session)
     existing = _select_existing(
-        session,
+        connection,
         table,
         key,
         list(batch),
@@ -230,30 +260,37 @@ def upsert(
             same.append(row | {"_id": stored.id})
 
     ids = {k: existing[k].id for k in existing}
-    if new:
-        names = tuple(new[0])
+    if len(new) == 1:
+        # One row: its id comes back with the insert.
+        (row,) = new
         statement = _insert_statement(
-            _dialect(session), table, key, names, first_column
+            dialect, table, key, tuple(row), first_column, returning=True
         )
+        ids[tuple(row[name] for name in key)] = connection.execute(
+            statement, row
+        ).scalar_one()
+    elif new:
+        names = tuple(new[0])
+        statement = _insert_statement(dialect, table, key, names, first_column)
         # A plain executemany, then one select of the new ids: RETURNING would
         # make it one statement of thousands of parameters per 1,000 rows, which
         # psycopg parses again each time (slower, even on SQLite).
-        session.execute(statement, new)
+        connection.execute(statement, new)
         inserted = [tuple(row[name] for name in key) for row in new]
         for found, row in _select_existing(
-            session, table, key, inserted, ("id", *key)
+            connection, table, key, inserted, ("id", *key)
         ).items():
             ids[found] = row.id
     if changed:
         names = tuple(name for name in changed[0] if name != "_id")
-        session.execute(
+        connection.execute(
             _update_statement(table, names),
             [{"_id": r["_id"]} | {f"v_{n}": r[n] for n in names} for r in changed],
         )
     if same:
         # Only when and where it was seen moves.
         names = tuple(n for n in (last_column, "source_document_id") if n in same[0])
-        session.execute(
+        connection.execute(
             _update_statement(table, names),
             [{"_id": r["_id"]} | {f"v_{n}": r[n] for n in names} for r in same],
         )
