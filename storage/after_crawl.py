@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, select, true, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from records import MAZHILIS_ACCOUNTS, PostsRead, Scope
@@ -51,6 +52,8 @@ from storage.topics import tag_after_crawl
 from topics.keywords import TopicsFileError
 
 logger = logging.getLogger(__name__)
+# How often tagging is tried when another crawl tags the same records at once.
+TAG_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -237,11 +240,20 @@ def tag_topics(
 ) -> dict[str, Any]:
     """Tag the records written since `since` with their topics; a topics file that
     cannot be read is reported, and fails nothing else."""
-    try:
-        return tag_after_crawl(session, since, topics_file)
-    except TopicsFileError as exc:
-        logger.error("records not tagged with topics: %s", exc)
-        return {"error": str(exc)}
+    for attempt in range(TAG_ATTEMPTS):
+        try:
+            # In a savepoint: distributed workers ending together tag the same
+            # records, and the one that loses the race tags again over the other's.
+            with session.begin_nested():
+                return tag_after_crawl(session, since, topics_file)
+        except TopicsFileError as exc:
+            logger.error("records not tagged with topics: %s", exc)
+            return {"error": str(exc)}
+        except IntegrityError:
+            if attempt == TAG_ATTEMPTS - 1:
+                raise
+            logger.warning("another crawl tagged the same records; tagging again")
+    raise AssertionError("unreachable")
 
 
 def after_crawl(session: Session, closing: Closing) -> dict[str, Any]:

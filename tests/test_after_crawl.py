@@ -4,7 +4,7 @@ PostgreSQL over records written by the storage writers."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from records import ActivityItem, RequestItem, Scope, item_hash
 from storage import db
@@ -15,8 +15,9 @@ from storage.after_crawl import (
     gate_alerts,
     mark_gone,
     scope_conditions,
+    tag_topics,
 )
-from storage.models import Activity, CrawlRun, DeputyRequest
+from storage.models import Activity, CrawlRun, DeputyRequest, TopicTag
 from storage.runs import close_run, open_run
 from storage.upsert import Counts
 from storage.writers import Writer
@@ -191,3 +192,49 @@ def test_a_run_opened_and_closed_keeps_what_it_wrote(url):
         assert run.report["tables"] == {
             "deputy_requests": {"inserted": 2, "updated": 1, "unchanged": 0}
         }
+
+
+def test_two_crawls_tagging_the_same_records_at_once_both_succeed(postgres_url):
+    """Distributed workers end together and tag the same records: the one whose
+    inserts wait on the other's tags tags again instead of failing."""
+    import threading
+
+    db.upgrade(postgres_url)
+    write(
+        postgres_url,
+        [
+            request(7, date(2026, 10, 5)),
+            RequestItem(
+                **(
+                    vars(request(8, date(2026, 10, 6)))
+                    | {"title": "О пенсионном обеспечении и пенсиях"}
+                )
+            ),
+        ],
+        FIRST,
+    )
+    first = db.session_for(postgres_url, write=True)
+    session = first.__enter__()
+    tagged = tag_topics(session, FIRST - timedelta(days=1), "topics/topics.toml")
+    assert "error" not in tagged and tagged, tagged
+    second: dict = {}
+
+    def tag_beside() -> None:
+        try:
+            with db.session_for(postgres_url, write=True) as other:
+                second["report"] = tag_topics(
+                    other, FIRST - timedelta(days=1), "topics/topics.toml"
+                )
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            second["error"] = exc
+
+    beside = threading.Thread(target=tag_beside)
+    beside.start()
+    # The other waits on this transaction's uncommitted tags until it ends.
+    beside.join(timeout=2)
+    first.__exit__(None, None, None)
+    beside.join(timeout=120)
+    assert not beside.is_alive()
+    assert "error" not in second, second.get("error")
+    with db.session_for(postgres_url) as check:
+        assert check.scalar(select(func.count(TopicTag.id))) >= 1
