@@ -81,7 +81,8 @@ def parse_line(text: str) -> tuple[int | str, SocialAccountItem] | None:
 def read_accounts(path: Path) -> tuple[list[AccountLine], list[str]]:
     """The accounts of the file, and a message for each line that is wrong."""
     lines, problems = parsed_lines(path, AccountsFileError, parse_line)
-    return [AccountLine(number, *parsed) for number, parsed in lines], problems
+    accounts = [AccountLine(number, *parsed) for number, parsed in lines]
+    return accounts, [message for _, message in problems]
 
 
 def load_accounts(

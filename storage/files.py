@@ -26,16 +26,17 @@ def parsed_lines(
     path: Path,
     error: type[Exception],
     parse_line: Callable[[str], Parsed | None],
-) -> tuple[list[tuple[int, Parsed]], list[str]]:
+) -> tuple[list[tuple[int, Parsed]], list[tuple[int, str]]]:
     """Each line `parse_line` reads, with its number (blank and comment lines,
-    for which it gives None, left out), and a message naming the file and line
-    for each it refuses with a ValueError: one bad line costs only itself."""
+    for which it gives None, left out), and for each it refuses with a
+    ValueError its number and a message naming the file and line: one bad line
+    costs only itself."""
     read, problems = [], []
     for number, line in enumerate(read_text(path, error).splitlines(), start=1):
         try:
             parsed = parse_line(line)
         except ValueError as exc:
-            problems.append(f"{path}:{number}: {exc}")
+            problems.append((number, f"{path}:{number}: {exc}"))
             continue
         if parsed is not None:
             read.append((number, parsed))

@@ -67,13 +67,16 @@ def read_programme(path: Path) -> tuple[list[ProgrammeLine], list[str]]:
     for number, (deputy, item_number, item) in lines:
         if (deputy, item_number) in first_line:
             problems.append(
-                f"{path}:{number}: deputy {deputy}'s item {item_number} is already "
-                f"on line {first_line[(deputy, item_number)]}"
+                (
+                    number,
+                    f"{path}:{number}: deputy {deputy}'s item {item_number} is "
+                    f"already on line {first_line[(deputy, item_number)]}",
+                )
             )
             continue
         first_line[(deputy, item_number)] = number
         items.append(ProgrammeLine(number, deputy, item_number, item))
-    return items, problems
+    return items, [message for _, message in sorted(problems)]
 
 
 def load_programme(
