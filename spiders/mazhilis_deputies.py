@@ -42,23 +42,39 @@ class MazhilisDeputiesSpider(MazhilisSpider):
         return [Scope("deputies", convocation=self.sitting)]
 
     def deputies_request(self, lang: str, **cb_kwargs: Any) -> Request:
-        return Request(
-            self.api("deputies/?ord=last_name"),
-            headers={"Accept-Language": lang, "Accept": "application/json"},
-            callback=self.parse_deputies,
-            errback=self.on_deputies_error,
-            cb_kwargs={"lang": lang, **cb_kwargs},
-            # The same URL in another language: the dupefilter ignores headers.
-            dont_filter=True,
+        return self.list_request(
+            "deputies/?ord=last_name",
+            lang,
+            self.parse_deputies,
+            self.on_deputies_error,
+            cb_kwargs,
         )
 
     def alphabet_request(self, lang: str, **cb_kwargs: Any) -> Request:
+        return self.list_request(
+            "deputies/by-alphabet/",
+            lang,
+            self.parse_alphabet,
+            self.on_alphabet_error,
+            cb_kwargs,
+        )
+
+    def list_request(
+        self,
+        path: str,
+        lang: str,
+        callback: Any,
+        errback: Any,
+        cb_kwargs: dict[str, Any],
+    ) -> Request:
+        """A deputies list of the API in `lang` (by its Accept-Language)."""
         return Request(
-            self.api("deputies/by-alphabet/"),
+            self.api(path),
             headers={"Accept-Language": lang, "Accept": "application/json"},
-            callback=self.parse_alphabet,
-            errback=self.on_alphabet_error,
+            callback=callback,
+            errback=errback,
             cb_kwargs={"lang": lang, **cb_kwargs},
+            # The same URL in another language: the dupefilter ignores headers.
             dont_filter=True,
         )
 
